@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 def _shared_data_dir() -> Path:
@@ -31,3 +34,21 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL (with PostGIS) on 127.0.0.1 for this test session."""
+    from servers import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def nats_url() -> Iterator[str]:
+    """A real nats-server with JetStream on 127.0.0.1 for one test."""
+    from servers import nats_server
+
+    with nats_server() as url:
+        yield url

@@ -18,9 +18,7 @@ def test_bearing_cardinal() -> None:
     assert abs(bearing_deg(51.0, 1.0, 51.0, 1.1) - 90.0) < 0.1
 
 
-@given(
-    st.floats(49.5, 52.0), st.floats(-1.0, 3.5), st.floats(0, 359.9), st.floats(1.0, 50_000.0)
-)
+@given(st.floats(49.5, 52.0), st.floats(-1.0, 3.5), st.floats(0, 359.9), st.floats(1.0, 50_000.0))
 def test_destination_round_trip(lat: float, lon: float, brg: float, dist: float) -> None:
     lat2, lon2 = destination(lat, lon, brg, dist)
     assert abs(haversine_m(lat, lon, lat2, lon2) - dist) < 1e-6 * dist + 1e-6
