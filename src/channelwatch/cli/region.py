@@ -9,7 +9,6 @@ from typing import Any
 import typer
 
 from channelwatch.cli.common import console, handle_errors, print_json
-from channelwatch.region.errors import CoordinateError
 
 region_app = typer.Typer(
     help="The operating area: layers, packs and their index.", no_args_is_help=True
@@ -21,6 +20,8 @@ REGION_OPT = typer.Option(
 
 
 def _number(text: str, name: str, limit: float) -> float:
+    from channelwatch.region.errors import CoordinateError
+
     try:
         value = float(text)
     except ValueError:

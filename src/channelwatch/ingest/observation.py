@@ -30,7 +30,7 @@ class EngineState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AisPosition:
-    """A position report (AIS types 1, 2, 3, 4, 9, 18, 19, 21, 27). Missing values are None."""
+    """A position report (AIS types 1, 2, 3, 4, 9, 11, 18, 19, 21, 27). Missing values are None."""
 
     time: datetime  # UTC, from the tag block, $PGHP, line prefix or reception clock
     mmsi: int

@@ -1,6 +1,4 @@
-"""A realistic Channel scenario generator: traffic, small boats, sensors, ground truth."""
+"""A realistic Channel scenario generator: traffic, small boats, sensors, ground truth.
 
-from channelwatch.sim.config import ScenarioConfig
-from channelwatch.sim.world import World, simulate
-
-__all__ = ["ScenarioConfig", "World", "simulate"]
+``channelwatch.sim.world.World`` runs a scenario; ``channelwatch.sim.writer`` writes it. (Not
+imported here, so that importing the package's errors stays cheap for the CLI.)"""
