@@ -63,7 +63,8 @@ def test_contact_kind_order_of_evidence() -> None:
     assert contact_kind(25.0, persons_estimate=40) == TrackKind.SMALL_BOAT
     assert contact_kind(5.0, description="tanker") == TrackKind.SHIP
     assert contact_kind(5.0) == TrackKind.SMALL_BOAT
-    assert contact_kind(1.0) == TrackKind.UNKNOWN  # drifting: kinematics cannot tell
+    assert contact_kind(1.0) == TrackKind.SMALL_BOAT  # drifting with the tide: the safe error
+    assert contact_kind(0.2) == TrackKind.UNKNOWN  # (nearly) still: kinematics cannot tell
     assert contact_kind(18.0) == TrackKind.UNKNOWN
     assert contact_kind(None) == TrackKind.UNKNOWN
     assert contact_kind(11.0, speed_band_kn=(2.0, 12.0)) == TrackKind.SMALL_BOAT

@@ -166,6 +166,8 @@ class SmallBoat:
     next_call_s: float = math.inf
     heading_noise: float = 0.0
     engine_fails_at_s: float = math.inf  # a scripted failure (demo incidents)
+    distress_on_failure: bool | None = None  # None: as often as the scenario facts say
+    call_interval_min: tuple[float, float] | None = None  # None: the scenario facts' interval
     waypoints: list[tuple[float, float]] = field(default_factory=list)  # out to sea first
 
     def step(self, v: Vessel, w: World, dt: float) -> None:
@@ -174,7 +176,7 @@ class SmallBoat:
         self._hazards(v, w, dt)
         if self.distress and w.t >= self.next_call_s:
             w.distress_call(v, self)
-            lo, hi = w.facts["calls"]["interval_min"]
+            lo, hi = self.call_interval_min or w.facts["calls"]["interval_min"]
             self.next_call_s = w.t + 60.0 * float(w.rng.uniform(lo, hi))
         if self.phase == "pickup":
             self._pickup(v, w, dt)
@@ -235,7 +237,8 @@ class SmallBoat:
         self.phase = "drifting"
         v.state = "drifting"
         w.event(v, "engine_failed")
-        if w.rng.random() < float(w.facts["small_boats"]["distress_given_failure"]):
+        p = float(w.facts["small_boats"]["distress_given_failure"])
+        if self.distress_on_failure if self.distress_on_failure is not None else w.rng.random() < p:
             self.start_distress(v, w)
 
     def start_distress(self, v: Vessel, w: World, first_call_s: float | None = None) -> None:

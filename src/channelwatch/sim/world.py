@@ -612,60 +612,60 @@ class World:
 
     # -- demo incidents ------------------------------------------------------------------------
     def _demo(self) -> None:
-        """Scripted incidents so that the first minutes show every part of the product: a boat
-        taking water close to the SAR line and crossing it (a case, a handover), a taxi boat's
-        pick-up off a beach, a boat whose engine fails off Wimereux."""
-        iii = (50.9491355, 1.3555928)
+        """Scripted incidents so that the first minutes show every part of the product, on the
+        pattern of 24 November 2021 (several boats calling near each other, one crossing the
+        line): a boat taking water 2 km on the French side of the SAR line that calls every few
+        minutes and crosses into the UK region after about 17 min, then loses its engine; a
+        second boat 3 km away whose engine has failed and which calls too; a taxi boat's
+        pick-up off Équihen-Plage; a boat whose engine fails off Wimereux."""
+        iii = (50.9491355, 1.3555928)  # 1988 Agreement points III and IV (WGS84)
         iv = (51.0377513, 1.5467055)
         mid = (0.5 * (iii[0] + iv[0]), 0.5 * (iii[1] + iv[1]))
         line_brg = k.bearing(*iii, *iv)
+        dover = self.seaward("Dover (harbour / Shakespeare Beach)", 300.0)
         lat, lon = k.offset(*mid, (line_brg + 90.0) % 360.0, 2000.0)  # 2 km on the French side
-        v = self.add(
-            Vessel(self.new_id("boat"), Kind.SMALL_BOAT, lat, lon, persons=56, length_m=10.0)
-        )
-        v.facts["children"] = True
-        dest = self.seaward("Dover (harbour / Shakespeare Beach)", 300.0)
-        sb = SmallBoat(dest, 4.0, 56, engine_fails_at_s=1500.0)
+        v = self._scripted_boat(lat, lon, 56, True, "Dover", "already at sea at the start")
+        sb = SmallBoat(dover, 4.0, 56, engine_fails_at_s=1500.0, call_interval_min=(4.0, 8.0))
         v.behaviour = sb
+        sb.taking_water = True
+        self.event(v, "taking_water", scripted=True)
+        sb.start_distress(v, self, first_call_s=60.0)
+        lat2, lon2 = k.offset(lat, lon, line_brg, 3000.0)  # 3 km along the line, French side
+        v2 = self._scripted_boat(lat2, lon2, 41, False, "Dover", "already at sea, engine failed")
+        sb2 = SmallBoat(dover, 4.5, 41, distress_on_failure=True, call_interval_min=(6.0, 12.0))
+        v2.behaviour = sb2
+        sb2.fail_engine(v2, self)
+        self.launch(
+            45, taxi=True, beach="Le Portel beach", pickup="Équihen-Plage beach", scripted=True
+        )
+        wl, wo = k.offset(*self.seaward("Wimereux beach"), 280.0, 5000.0)
+        w = self._scripted_boat(wl, wo, 48, False, "Dungeness beach", "already at sea")
+        w.behaviour = SmallBoat(
+            self.seaward("Dungeness beach", 300.0),
+            5.0,
+            48,
+            engine_fails_at_s=300.0,
+            distress_on_failure=True,
+        )
+
+    def _scripted_boat(
+        self, lat: float, lon: float, persons: int, children: bool, dest: str, note: str
+    ) -> Vessel:
+        v = self.add(
+            Vessel(self.new_id("boat"), Kind.SMALL_BOAT, lat, lon, persons=persons, length_m=10.0)
+        )
+        v.facts["children"] = children
         self.event(
             v,
             "launched",
             beach=None,
-            persons=56,
+            persons=persons,
             taxi=False,
-            destination="Dover",
+            destination=dest,
             scripted=True,
-            note="already at sea at the start of the scenario",
+            note=note,
         )
-        sb.taking_water = True
-        self.event(v, "taking_water", scripted=True)
-        sb.start_distress(v, self, first_call_s=60.0)
-        self.launch(
-            45, taxi=True, beach="Le Portel beach", pickup="Équihen-Plage beach", scripted=True
-        )
-        w = self.add(
-            Vessel(
-                self.new_id("boat"),
-                Kind.SMALL_BOAT,
-                *k.offset(*self.seaward("Wimereux beach"), 280.0, 5000.0),
-                persons=48,
-                length_m=10.0,
-            )
-        )
-        w.facts["children"] = False
-        w.behaviour = SmallBoat(
-            self.seaward("Dungeness beach", 300.0), 5.0, 48, engine_fails_at_s=300.0
-        )
-        self.event(
-            w,
-            "launched",
-            beach="Wimereux beach",
-            persons=48,
-            taxi=False,
-            destination="Dungeness beach",
-            scripted=True,
-            note="already at sea",
-        )
+        return v
 
     # -- the loop ---------------------------------------------------------------------------------
     def run(self) -> Output:

@@ -117,7 +117,7 @@ def description_kind(description: str | None) -> TrackKind | None:
 
 def contact_kind(
     speed_kn: float | None,
-    speed_band_kn: tuple[float, float] = (2.0, 10.0),
+    speed_band_kn: tuple[float, float] = (0.5, 12.0),
     persons_estimate: int | None = None,
     description: str | None = None,
 ) -> TrackKind:

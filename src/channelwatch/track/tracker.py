@@ -75,7 +75,9 @@ class PictureConfig:
 
     contacts: TrackerConfig = field(default_factory=_contact_defaults)
     ais: AisConfig = field(default_factory=AisConfig)
-    small_boat_speed_kn: tuple[float, float] = (2.0, 10.0)
+    # A drifting boat moves with the tide at 0.5-3 kn: a slower band would miss exactly the boats
+    # in trouble; an unidentified slow contact shown as a small boat is the safe error.
+    small_boat_speed_kn: tuple[float, float] = (0.5, 12.0)
     speed_known_sigma_ms: float = 1.0  # classify by speed only once velocity is this certain
     correlation_gate_probability: float = 0.999
     correlation_max_speed_diff_ms: float = 2.5
