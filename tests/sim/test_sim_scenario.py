@@ -84,11 +84,11 @@ def test_ais_reporting_intervals_follow_the_class(scen: dict[str, Path]) -> None
         med_speed = float(np.median([r.sog_kn or 0 for r in reports]))
         if reports[0].msg_type == 18:
             class_b.append(float(np.median(dt)))
-        elif 14 <= med_speed < 23:
+        elif 14.5 <= med_speed < 22.5:  # clear of the band edges (speeds are rounded)
             fast_a.append(float(np.median(dt)))
     assert fast_a and class_b
-    assert all(5 <= d <= 8 for d in fast_a)  # class A at 14-23 kn: every 6 s
-    assert all(25 <= d <= 40 for d in class_b)  # class B above 2 kn: every 30 s
+    assert all(5 <= d <= 8 for d in fast_a), sorted(fast_a)  # class A at 14-23 kn: every 6 s
+    assert all(25 <= d <= 40 for d in class_b), class_b  # class B above 2 kn: every 30 s
 
 
 def test_ships_in_a_lane_sail_its_direction(scen: dict[str, Path]) -> None:

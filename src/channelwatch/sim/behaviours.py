@@ -88,21 +88,28 @@ class Patrol:
 
 @dataclass(slots=True)
 class Fish:
-    """Trawl slowly inside an area, turning now and then."""
+    """Trawl slowly inside an area, turning now and then, and away from the shore."""
 
     area: tuple[float, float, float, float]
     speed_kn: float
     turn_s: float = 0.0
+    look_s: float = 0.0
 
     def step(self, v: Vessel, w: World, dt: float) -> None:
         lon0, lat0, lon1, lat1 = self.area
         self.turn_s -= dt
+        self.look_s -= dt
         outside = not (lon0 <= v.lon <= lon1 and lat0 <= v.lat <= lat1)
         if outside:
             v.cog_deg = k.bearing(v.lat, v.lon, 0.5 * (lat0 + lat1), 0.5 * (lon0 + lon1))
         elif self.turn_s <= 0:
             v.cog_deg = (v.cog_deg + w.rng.normal(0.0, 60.0)) % 360.0
             self.turn_s = w.rng.uniform(600.0, 2400.0)
+        if self.look_s <= 0:  # a skipper keeps off the shore: look 500 m ahead every minute
+            self.look_s = 60.0
+            ahead = k.offset(v.lat, v.lon, v.cog_deg, 500.0)
+            if bool(w.region.on_land(ahead[0], ahead[1])[0]):
+                v.cog_deg = (v.cog_deg + 180.0 + w.rng.normal(0.0, 30.0)) % 360.0
         v.sog_kn = self.speed_kn
         v.lat, v.lon = k.step(v.lat, v.lon, *k.velocity(v.cog_deg, v.sog_kn), dt)
 

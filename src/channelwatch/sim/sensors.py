@@ -18,10 +18,13 @@ from channelwatch.sim.vessels import Kind, Vessel
 _M_PER_DEG = 111_195.0
 
 
-def ais_position_fields(v: Vessel, when: datetime, rng: np.random.Generator) -> dict[str, Any]:
-    """A position report: type 1 (class A) or 18 (class B), with GPS noise of a few metres."""
-    lat = v.lat + rng.normal(0.0, 4.0) / _M_PER_DEG
-    lon = v.lon + rng.normal(0.0, 4.0) / (_M_PER_DEG * math.cos(math.radians(v.lat)))
+def ais_position_fields(
+    v: Vessel, when: datetime, rng: np.random.Generator, lat: float, lon: float
+) -> dict[str, Any]:
+    """A position report of ``v`` at (lat, lon): type 1 (class A) or 18 (class B), with GPS
+    noise of a few metres."""
+    lat = lat + rng.normal(0.0, 4.0) / _M_PER_DEG
+    lon = lon + rng.normal(0.0, 4.0) / (_M_PER_DEG * math.cos(math.radians(lat)))
     common = {
         "mmsi": v.mmsi,
         "lat": round(lat, 6),

@@ -573,19 +573,18 @@ class World:
     def _ais(self, v: Vessel) -> None:
         if v.ais_class is None or v.mmsi is None or not v.ais_on or self.t < v.ais_next_s:
             return
-        when = self.when()
+        # report at the scheduled instant (between two steps), not at the step: the position
+        # taken back along the vessel's velocity, so reporting intervals are exact
+        due = max(v.ais_next_s, self.t - self.cfg.step_s)
+        lag = self.t - due
+        when = self.when(due)
+        lat, lon = k.step(v.lat, v.lon, *k.velocity(v.cog_deg, -v.sog_kn), lag)
         station = self.facts["ais_stations"][0 if v.lat < 51.0 else 1]
-        if self.t >= 0 and self.rng.random() > 0.03:  # a few reports are not received
+        if due >= 0 and self.rng.random() > 0.03:  # a few reports are not received
             self._n["ais-seq"] += 1
-            self.out.ais.extend(
-                sensors.ais_lines(
-                    sensors.ais_position_fields(v, when, self.rng),
-                    when,
-                    station,
-                    self._n["ais-seq"],
-                )
-            )
-        v.ais_next_s = self.t + ais_interval_s(v) * float(self.rng.uniform(0.95, 1.05))
+            fields = sensors.ais_position_fields(v, when, self.rng, lat, lon)
+            self.out.ais.extend(sensors.ais_lines(fields, when, station, self._n["ais-seq"]))
+        v.ais_next_s = due + ais_interval_s(v) * float(self.rng.uniform(0.95, 1.05))
         if self.t >= v.static_next_s:
             if self.t >= 0:
                 for fields in sensors.ais_static_fields(v):
