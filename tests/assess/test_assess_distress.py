@@ -268,3 +268,18 @@ def test_more_danger_never_lowers_the_phase(
     more_people = run(replace(boat, persons_aboard=(boat.persons_aboard or 0) + 20), env, time)
     if boat.persons_aboard is not None:
         assert more_people.phase.rank >= before.phase.rank
+
+
+def test_time_left_is_never_said_as_a_negative_number() -> None:
+    from dataclasses import replace
+
+    from channelwatch.assess.distress import Assessment
+
+    fields = {f: None for f in Assessment.__dataclass_fields__}
+    a = Assessment.__new__(Assessment)
+    for k, v in fields.items():
+        object.__setattr__(a, k, v)
+    assert replace(a, time_left_min=25.0).time_left_text == "time left in the water ~25 min"
+    late = replace(a, time_left_min=-19.0).time_left_text
+    assert "-" not in late and "19 min after" in late
+    assert replace(a, time_left_min=None).time_left_text == "time left unknown"

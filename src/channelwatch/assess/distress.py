@@ -96,6 +96,19 @@ class Assessment:
     time_left_min: float | None  # survival in the water less the nearest rescue's ETA
 
     @property
+    def time_left_text(self) -> str:
+        """The time left in words: a negative margin is said as such, never as "-19 min"."""
+        t = self.time_left_min
+        if t is None:
+            return "time left unknown"
+        if t >= 0:
+            return f"time left in the water ~{t:.0f} min"
+        return (
+            f"the nearest rescue would reach anyone in the water ~{-t:.0f} min after their"
+            " expected survival time"
+        )
+
+    @property
     def summary(self) -> str:
         head = self.phase.value.upper()
         if self.phase.iamsar:

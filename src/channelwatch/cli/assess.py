@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         if assessment.nearest_eta_min is not None:
             console.print(
                 f"  nearest rescue ETA ~{assessment.nearest_eta_min:.0f} min;"
-                f" time left ~{assessment.time_left_min:.0f} min"
+                f" {assessment.time_left_text}"
             )
         for note in assessment.assumptions:
             console.print(f"  [italic]assumed: {note}[/]")

@@ -54,7 +54,7 @@ def _print_advice(advice: Advice) -> None:
         )
         console.print(
             f"  nearest rescue: {nearest.name} ({nearest.country}), {nearest.distance_nm:.1f} nm,"
-            f" ~{a.nearest_eta_min:.0f} min; time left in the water ~{a.time_left_min:.0f} min"
+            f" ~{a.nearest_eta_min:.0f} min; {a.time_left_text}"
         )
     for note in a.assumptions:
         console.print(f"  [italic]assumed: {note}[/]")
