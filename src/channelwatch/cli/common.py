@@ -54,7 +54,9 @@ def print_json(obj: Any) -> None:
 def fail(message: str, code: int = EXIT_FAILURE) -> typer.Exit:
     """Print an error on stderr and return the Exit to raise."""
     # soft_wrap: an error stays on one line, whatever the terminal width (scripts grep it)
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
