@@ -34,20 +34,20 @@ def _default(obj: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
-def _clean(obj: Any) -> Any:
+def clean_json(obj: Any) -> Any:
     """Replace NaN/inf floats with None: JSON has no NaN."""
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
+        return {k: clean_json(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
+        return [clean_json(v) for v in obj]
     return obj
 
 
 def print_json(obj: Any) -> None:
     """Print one JSON document on stdout (machine-readable output of ``--json``)."""
-    sys.stdout.write(json.dumps(_clean(obj), default=_default, ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(clean_json(obj), default=_default, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
