@@ -16,7 +16,15 @@ from hypothesis import strategies as st
 
 from channelwatch.errors import InputError
 from channelwatch.events import Event
-from channelwatch.ledger.canonical import canonical_json, format_time, is_canonical, parse_time
+from channelwatch.ledger.canonical import (
+    canonical_json,
+    canonical_text,
+    format_time,
+    format_time_reference,
+    is_canonical,
+    normalise,
+    parse_time,
+)
 from channelwatch.ledger.entry import MAX_ENTRY_BYTES, decode_entry, encode_event, event_from_json
 from channelwatch.ledger.errors import LedgerInputError
 
@@ -194,6 +202,77 @@ def test_entry_bytes_are_the_canonical_json_of_the_whole_entry(
     try:
         expected = canonical_json(document)
     except LedgerInputError:
+        with pytest.raises(LedgerInputError):
+            encode_event(event)
+        return
+    assert encode_event(event).data == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    time=st.datetimes(
+        min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.timezones()
+    )
+)
+def test_the_fast_time_format_equals_the_reference(time: datetime) -> None:
+    """format_time (one subtraction and table look-ups) writes exactly what astimezone and
+    isoformat write, for any zone and offset, before 1970 and after."""
+    assert format_time(time) == format_time_reference(time)
+    assert parse_time(format_time(time)) == time.astimezone(UTC)
+
+
+def test_a_naive_time_is_refused_by_both_time_formats() -> None:
+    for write in (format_time, format_time_reference):
+        with pytest.raises(LedgerInputError, match="timezone-aware"):
+            write(datetime(2024, 1, 1))
+
+
+def _reference_text(value: object) -> str:
+    """The canonical form by the slow, obvious route: check and convert everything, then the
+    standard library's encoder with the canonical options."""
+    return json.dumps(
+        normalise(value), ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_the_fast_encoder_writes_the_reference_bytes(value: object) -> None:
+    assert canonical_text(value) == _reference_text(value)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    payload=st.dictionaries(
+        st.text(max_size=10),
+        st.floats(allow_nan=False, allow_infinity=False)
+        | st.integers()
+        | st.text()
+        | st.booleans()
+        | st.none(),
+        max_size=12,
+    ),
+    seconds=st.integers(0, 10**9),
+    micro=st.integers(0, 999_999),
+)
+def test_flat_payloads_as_events_are_the_reference_bytes(
+    payload: dict[str, object], seconds: int, micro: int
+) -> None:
+    """The common shape (a flat payload of scalars) through the whole fast path of an event:
+    byte for byte the canonical JSON of the entry document written the slow way."""
+    payload.pop("case_id", None)
+    time = datetime(1990, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds, microseconds=micro)
+    event = Event("observation.nmea", time, "ingest:vernon", payload, "sha256:p")
+    document = {
+        "actor": "ingest:vernon",
+        "payload": payload,
+        "policy_hash": "sha256:p",
+        "time": format_time_reference(time),
+        "type": "observation.nmea",
+    }
+    try:
+        expected = _reference_text(document).encode("utf-8")
+    except UnicodeEncodeError:
         with pytest.raises(LedgerInputError):
             encode_event(event)
         return

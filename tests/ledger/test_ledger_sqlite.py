@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,12 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ledger_testkit import Reference
 
 from channelwatch.events import Event, EventSink
-from channelwatch.ledger import Ledger, LedgerError, LedgerInputError
+from channelwatch.ledger import Ledger, LedgerError, LedgerInputError, merkle
 from channelwatch.ledger.errors import KeyFileError, LedgerStorageError
 from channelwatch.ledger.proofs import verify_consistency, verify_inclusion
+from channelwatch.ledger.store_sqlite import leaf_runs
 
 T0 = datetime(2024, 11, 24, 1, 0, tzinfo=UTC)
 
@@ -82,6 +86,22 @@ def test_case_index_finds_exactly_the_case_entries(
         assert expected and ledger.case_indices(case) == expected
         assert [e.index for e in ledger.case_entries(case)] == expected
     assert ledger.case_indices("CASE-none") == []
+
+
+def test_case_index_takes_only_the_payloads_own_case_id(ledger: Ledger) -> None:
+    """The index is partial on a byte search for the key: look-alikes elsewhere in an entry
+    (a nested key, the text inside a string, the actor) are not the case id."""
+    payloads = [
+        {"case_id": "C-1"},
+        {"note": {"case_id": "C-1"}},
+        {"text": '"case_id":"C-1"'},
+        {"case_id": "C-2", "inner": {"case_id": "C-1"}},
+        {"case_id": "C-1", "n": 2},
+    ]
+    ledger.append_many([Event("t", T0, "a", p) for p in payloads])
+    ledger.append(Event("t", T0, '"case_id":"C-1"', {}))
+    assert ledger.case_indices("C-1") == [0, 4]
+    assert ledger.case_indices("C-2") == [3]
 
 
 def test_a_bad_event_rejects_its_call_and_loses_nothing_accepted(ledger: Ledger) -> None:
@@ -235,4 +255,59 @@ def test_opening_rules(tmp_path: Path) -> None:
         Ledger.open(path, key_path=Path(f"{other}.key"))
     Path(f"{path}.key").chmod(0o644)
     with pytest.raises(KeyFileError, match="mode 0644"):
+        Ledger.open(path)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    commits=st.lists(st.integers(1, 600), min_size=1, max_size=6),
+    ranges=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 600)), max_size=8),
+)
+def test_leaf_hashes_read_back_from_their_runs_over_any_commits(
+    tmp_path_factory: pytest.TempPathFactory,
+    real_events: list[Event],
+    commits: list[int],
+    ranges: list[tuple[int, int]],
+) -> None:
+    """Leaf hashes are stored in runs (one per commit and tile of 256); any range read back is
+    exactly the hashes of those entries, and no run crosses a tile."""
+    path = tmp_path_factory.mktemp("runs") / "r.db"
+    events = itertools.cycle(real_events)
+    with Ledger.create(path) as led:
+        for count in commits:
+            led.append_many([next(events) for _ in range(count)])
+        n = led.size
+        leaves = merkle.leaf_hashes([e.data for e in led.entries()])
+        for start, width in [(0, n), *ranges]:
+            start, stop = min(start, n), min(start + width, n)
+            assert led.backend.leaves(start, stop) == leaves[start:stop]
+        assert led.verify().ok
+    db = sqlite3.connect(path)
+    runs = db.execute("SELECT idx, length(hashes) / 32 FROM leaves ORDER BY idx").fetchall()
+    db.close()
+    assert [i for i, _ in runs] == list(itertools.accumulate((w for _, w in runs[:-1]), initial=0))
+    assert all(i // 256 == (i + w - 1) // 256 for i, w in runs)
+    assert sum(w for _, w in runs) == n
+
+
+def test_leaf_runs_split_at_tiles() -> None:
+    hashes = [bytes([i % 256]) * 32 for i in range(700)]
+    runs = leaf_runs(250, hashes)
+    assert [(i, len(h) // 32) for i, h in runs] == [(250, 6), (256, 256), (512, 256), (768, 182)]
+    assert b"".join(h for _, h in runs) == b"".join(hashes)
+    assert leaf_runs(0, []) == []
+
+
+def test_a_file_of_the_first_sqlite_layout_is_refused_with_its_layout_named(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    with Ledger.create(path):
+        pass
+    db = sqlite3.connect(path)
+    db.execute("DROP TRIGGER meta_append_only_delete")
+    db.execute("DELETE FROM meta WHERE key = 'sqlite_layout'")
+    db.commit()
+    db.close()
+    with pytest.raises(LedgerStorageError, match="SQLite layout '1'"):
         Ledger.open(path)

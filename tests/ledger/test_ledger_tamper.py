@@ -77,6 +77,18 @@ def entry_bytes(path: Path, index: int) -> bytes:
     return bytes(data)
 
 
+def set_leaf(path: Path, index: int, leaf: bytes) -> tuple[str, tuple[object, ...]]:
+    """The statement that rewrites the stored leaf hash of entry ``index`` inside its run."""
+    db = sqlite3.connect(path)
+    start, hashes = db.execute(
+        "SELECT idx, hashes FROM leaves WHERE idx <= ? ORDER BY idx DESC LIMIT 1", (index,)
+    ).fetchone()
+    db.close()
+    at = (index - start) * 32
+    forged = hashes[:at] + leaf + hashes[at + 32 :]
+    return "UPDATE leaves SET hashes = ? WHERE idx = ?", (forged, start)
+
+
 def test_the_pristine_ledger_verifies(pristine: Pristine) -> None:
     report = verify(pristine.path, pristine.key, pristine.saved)
     assert report.ok, report.summary()
@@ -106,15 +118,38 @@ def test_any_flipped_bit_of_any_entry_is_found_at_its_index(
 
 
 def test_a_flipped_leaf_hash_is_found_at_its_index(copy: Path, pristine: Pristine) -> None:
-    attack(copy, ("UPDATE entries SET leaf = zeroblob(32) WHERE idx = ?", (517,)))
+    attack(copy, set_leaf(copy, 517, bytes(32)))
     report = verify(copy, pristine.key)
     assert not report.ok and report.first_bad_index == 517
+
+
+@pytest.mark.parametrize(
+    ("statement", "first_bad"),
+    [
+        # the run of leaf hashes 300..511 (the second commit's first run) removed
+        (("DELETE FROM leaves WHERE idx = 300", ()), 300),
+        # a forged run that overlaps the real ones: the chain of runs breaks where it starts
+        (("INSERT INTO leaves VALUES (310, zeroblob(64))", ()), 310),
+        # a run cut short by one hash
+        (("UPDATE leaves SET hashes = substr(hashes, 1, 32 * 10) WHERE idx = 768", ()), 778),
+    ],
+)
+def test_damaged_runs_of_leaf_hashes_are_found(
+    copy: Path, pristine: Pristine, statement: tuple[str, tuple[object, ...]], first_bad: int
+) -> None:
+    attack(copy, statement)
+    report = verify(copy, pristine.key)
+    assert not report.ok and report.first_bad_index == first_bad, report.problems
 
 
 def test_an_entry_rewritten_with_its_leaf_hash_is_found(copy: Path, pristine: Pristine) -> None:
     forged = entry_bytes(copy, 700).replace(b"vernon", b"VERNON")
     leaf = merkle.leaf_hash(forged)
-    attack(copy, ("UPDATE entries SET entry = ?, leaf = ? WHERE idx = ?", (forged, leaf, 700)))
+    attack(
+        copy,
+        ("UPDATE entries SET entry = ? WHERE idx = ?", (forged, 700)),
+        set_leaf(copy, 700, leaf),
+    )
     report = verify(copy, pristine.key)
     assert not report.ok
     # The tree node stored over entries 512..767 no longer matches: found to within its block.
@@ -162,6 +197,8 @@ def test_truncation_by_the_key_holder_is_found_against_a_saved_checkpoint(
     attack(
         copy,
         ("DELETE FROM entries WHERE idx >= 600", ()),
+        ("DELETE FROM leaves WHERE idx >= 600", ()),
+        ("UPDATE leaves SET hashes = substr(hashes, 1, (600 - idx) * 32) WHERE idx = 512", ()),
         ("DELETE FROM nodes WHERE (idx + 1) << level > 600", ()),
         ("DELETE FROM checkpoints WHERE size > 600", ()),
         ("UPDATE state SET size = 600, peaks = ?, note = ?", (pack_peaks(peaks), note)),
@@ -179,7 +216,8 @@ def test_entries_appended_behind_the_ledgers_back_are_found(copy: Path, pristine
     )
     attack(
         copy,
-        ("INSERT INTO entries VALUES (?, ?, ?)", (N, forged, merkle.leaf_hash(forged))),
+        ("INSERT INTO entries VALUES (?, ?)", (N, forged)),
+        ("INSERT INTO leaves VALUES (?, ?)", (N, merkle.leaf_hash(forged))),
     )
     report = verify(copy, pristine.key)
     assert not report.ok and report.first_bad_index == N
@@ -251,6 +289,7 @@ def _dump(path: Path) -> list[object] | None:
         for table, order in [
             ("meta", "key"),
             ("entries", "idx"),
+            ("leaves", "idx"),
             ("nodes", "level, idx"),
             ("state", "id"),
             ("checkpoints", "size"),
@@ -344,12 +383,13 @@ def test_chunked_and_parallel_verification_find_the_same(
         attack(
             copy,
             (
-                "UPDATE entries SET entry = ?, leaf = ? WHERE idx = ?",
-                (forged, merkle.leaf_hash(forged), 700),
+                "UPDATE entries SET entry = ? WHERE idx = ?",
+                (forged, 700),
             ),
+            set_leaf(copy, 700, merkle.leaf_hash(forged)),
         )
     if case == "flipped":
-        attack(copy, ("UPDATE entries SET leaf = zeroblob(32) WHERE idx = ?", (333,)))
+        attack(copy, set_leaf(copy, 333, bytes(32)))
     if case == "deleted":
         attack(copy, ("DELETE FROM entries WHERE idx = ?", (900,)))
     with Ledger.open(copy, without_key=True) as led:

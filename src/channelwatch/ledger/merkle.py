@@ -75,23 +75,50 @@ def append_leaves(
     """Extend the frontier ``peaks`` (modified in place) of a tree of ``size`` by ``leaves``.
 
     Returns the new size and the interior nodes completed on the stored levels, as
-    ``(level, index, hash)``. Each leaf merges with the equal-sized peaks before it, like
-    carrying in binary addition.
+    ``(level, index, hash)``. The batch is merged one level at a time, like carrying in binary
+    addition done for all digits at once: on each level the old peak there (if any) is the left
+    sibling of the first new hash, pairs are hashed in one comprehension, and an odd last hash
+    is the new peak of that level.
     """
     sha = _sha256
     stored: list[tuple[int, int, bytes]] = []
-    pop = peaks.pop
-    push = peaks.append
+    new_peaks: list[bytes] = []  # lowest level first
+    hashes = list(leaves)
+    first = size  # index, on the current level, of hashes[0]
+    level = 0
+    while hashes:
+        if first & 1:  # the old peak of this level completes a pair with the first new hash
+            hashes.insert(0, peaks.pop())
+            first -= 1
+        if len(hashes) & 1:
+            new_peaks.append(hashes.pop())
+        lefts, rights = hashes[0::2], hashes[1::2]
+        hashes = [sha(b"\x01" + a + b).digest() for a, b in zip(lefts, rights, strict=True)]
+        level += 1
+        first >>= 1
+        if hashes and level % STORED_LEVEL_STEP == 0:
+            stored.extend((level, first + i, h) for i, h in enumerate(hashes))
+    new_peaks.reverse()
+    peaks.extend(new_peaks)
+    return size + len(leaves), stored
+
+
+def append_leaves_reference(
+    size: int, peaks: list[bytes], leaves: Sequence[bytes]
+) -> tuple[int, list[tuple[int, int, bytes]]]:
+    """:func:`append_leaves` one leaf at a time (each leaf merges with the equal-sized peaks
+    before it); tests check the two agree."""
+    stored: list[tuple[int, int, bytes]] = []
     for h in leaves:
         n = size
         level = 0
         while n & 1:
-            h = sha(b"\x01" + pop() + h).digest()
+            h = node_hash(peaks.pop(), h)
             level += 1
             n >>= 1
             if level % STORED_LEVEL_STEP == 0:
                 stored.append((level, size >> level, h))
-        push(h)
+        peaks.append(h)
         size += 1
     return size, stored
 

@@ -43,6 +43,15 @@ def unpack_peaks(blob: bytes) -> tuple[bytes, ...]:
     return tuple(blob[i : i + 32] for i in range(0, len(blob), 32))
 
 
+def first_gap(start: int, stop: int, indices: Sequence[int]) -> int | None:
+    """The first index of ``[start, stop)`` that ``indices`` (sorted) does not hold in its place:
+    missing, or shadowed by a repeated key of a damaged file. None when all are there."""
+    for expected, found in zip(range(start, stop), indices, strict=False):
+        if found != expected:
+            return expected
+    return None if len(indices) == stop - start else start + min(len(indices), stop - start)
+
+
 class Backend(Protocol):
     """What the ledger needs from a store. Indices are 0-based; ranges are half-open."""
 
@@ -68,8 +77,9 @@ class Backend(Protocol):
 
     def nodes(self, level: int, start: int, stop: int) -> list[bytes]: ...
 
-    def scan(self, start: int, stop: int) -> tuple[list[int], list[bytes], list[bytes]]:
-        """Indices, entries and leaf hashes of the rows in ``[start, stop)``, in order."""
+    def scan(self, start: int, stop: int) -> tuple[list[bytes], bytes, int | None]:
+        """The entries of ``[start, stop)`` in order, their stored leaf hashes end to end, and
+        the first index of the range whose row is missing or out of place (None if none)."""
         ...
 
     def stray_index(self, size: int) -> int | None:

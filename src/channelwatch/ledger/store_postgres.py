@@ -13,7 +13,14 @@ from collections.abc import Callable
 from typing import Any
 
 from channelwatch.ledger.errors import LedgerInputError, LedgerStorageError
-from channelwatch.ledger.store import FORMAT, Batch, LogState, pack_peaks, unpack_peaks
+from channelwatch.ledger.store import (
+    FORMAT,
+    Batch,
+    LogState,
+    first_gap,
+    pack_peaks,
+    unpack_peaks,
+)
 
 DEFAULT_SCHEMA = "channelwatch_ledger"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -159,13 +166,14 @@ class PostgresBackend:
             (level, start, stop),
         )
 
-    def scan(self, start: int, stop: int) -> tuple[list[int], list[bytes], list[bytes]]:
+    def scan(self, start: int, stop: int) -> tuple[list[bytes], bytes, int | None]:
         with self._lock:
             rows = self._db.execute(
                 "SELECT idx, entry, leaf FROM entries WHERE idx >= %s AND idx < %s ORDER BY idx",
                 (start, stop),
             ).fetchall()
-        return [int(r[0]) for r in rows], [bytes(r[1]) for r in rows], [bytes(r[2]) for r in rows]
+        missing = first_gap(start, stop, [int(r[0]) for r in rows])
+        return [bytes(r[1]) for r in rows], b"".join([bytes(r[2]) for r in rows]), missing
 
     def stray_index(self, size: int) -> int | None:
         with self._lock:

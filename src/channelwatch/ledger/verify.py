@@ -14,7 +14,7 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from channelwatch.ledger import merkle
 from channelwatch.ledger.canonical import is_canonical
@@ -99,7 +99,10 @@ class ChunkResult:
     missing: int | None = None  # the first missing index, when rows are missing
 
 
-Scan = Callable[[int, int], tuple[list[int], list[bytes], list[bytes]]]
+class Scanner(Protocol):
+    """The part of a backend a chunk check reads (a whole backend, or one per worker)."""
+
+    def scan(self, start: int, stop: int) -> tuple[list[bytes], bytes, int | None]: ...
 
 
 def _leaf_hashes(start: int, entries: list[bytes], problems: list[Problem]) -> list[bytes]:
@@ -115,25 +118,36 @@ def _leaf_hashes(start: int, entries: list[bytes], problems: list[Problem]) -> l
         return out
 
 
+def _first_difference(computed: bytes, stored: bytes) -> int:
+    """The first 32-byte slot where two packed hash lists differ (or one of them ends)."""
+    size = merkle.HASH_SIZE
+    for i in range(0, min(len(computed), len(stored)), size):
+        if computed[i : i + size] != stored[i : i + size]:
+            return i // size
+    return min(len(computed), len(stored)) // size
+
+
 def check_chunk(
-    scan: Scan, start: int, stop: int, wanted: frozenset[tuple[int, int]], deep: bool
+    scanner: Scanner, start: int, stop: int, wanted: frozenset[tuple[int, int]], deep: bool
 ) -> ChunkResult:
     """Check entries ``[start, stop)`` (``start`` a multiple of 2**16): rows all there, leaf
     hashes right, entries canonical (``deep``); reduce them to their subtree hash, keeping the
     level-8 nodes and the ``wanted`` (level, index) nodes below level 16."""
-    indices, entries, leaves = scan(start, stop)
-    if indices != list(range(start, stop)):  # a gap, or a damaged file giving a key twice
-        expected = start
-        for i in indices:
-            if i != expected:
-                break
-            expected += 1
-        return ChunkResult(start, merkle.EMPTY_ROOT, (), missing=expected)
+    entries, stored, missing = scanner.scan(start, stop)
+    if missing is not None:  # a gap, or a damaged key: the rows are not the entries in order
+        return ChunkResult(start, merkle.EMPTY_ROOT, (), missing=missing)
     problems: list[Problem] = []
     computed = _leaf_hashes(start, entries, problems)
-    if computed != leaves:
-        bad = next(i for i, (a, b) in enumerate(zip(computed, leaves, strict=True)) if a != b)
-        problems.append(Problem(start + bad, "entry bytes do not match their stored leaf hash"))
+    packed = b"".join(computed)
+    if packed != stored:  # one comparison per chunk; the slot only when something differs
+        bad = _first_difference(packed, stored)
+        what = (
+            "entry bytes do not match their stored leaf hash"
+            if len(stored) > bad * merkle.HASH_SIZE
+            else "the stored leaf hash of this entry is missing (its run of leaf hashes is "
+            "missing, misplaced or damaged)"
+        )
+        problems.append(Problem(start + bad, what))
     if deep:
         for i, data in enumerate(entries):
             if not isinstance(data, bytes) or not is_canonical(data):
@@ -154,17 +168,17 @@ def check_chunk(
 
 
 # One SQLite connection per worker process, opened by the pool's initialiser.
-_WORKER_SCAN: list[Scan] = []
+_WORKER_SCANNER: list[Scanner] = []
 
 
 def _worker_init(path: str) -> None:
     from channelwatch.ledger.store_sqlite import SqliteBackend
 
-    _WORKER_SCAN[:] = [SqliteBackend(Path(path)).scan]
+    _WORKER_SCANNER[:] = [SqliteBackend(Path(path))]
 
 
 def _worker_task(args: tuple[int, int, frozenset[tuple[int, int]], bool]) -> ChunkResult:
-    return check_chunk(_WORKER_SCAN[0], *args)
+    return check_chunk(_WORKER_SCANNER[0], *args)
 
 
 def _chunks(
@@ -174,7 +188,7 @@ def _chunks(
     path = getattr(backend, "path", None)
     if workers <= 1 or len(tasks) < 2 or backend.kind != "sqlite" or path is None:
         for task in tasks:
-            yield check_chunk(backend.scan, *task)
+            yield check_chunk(backend, *task)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
