@@ -1,0 +1,105 @@
+"""FastAPI dependencies: the running services, the authenticated user, role checks, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+
+from channelwatch.api.auth.principal import Principal
+from channelwatch.api.auth.roles import Permission
+from channelwatch.api.errors import AuthenticationError, ForbiddenError, UnavailableError
+
+if TYPE_CHECKING:
+    from channelwatch.api.auth.verifier import LocalTokenVerifier, PasswordLogin
+    from channelwatch.api.limits import RateLimiter
+    from channelwatch.api.live.service import Operations
+    from channelwatch.api.settings import Settings
+    from channelwatch.api.ws import Hub
+    from channelwatch.bus import InProcessBus
+    from channelwatch.ledger import Ledger
+    from channelwatch.store import Repository
+
+
+@dataclass(slots=True)
+class Services:
+    """Everything a running server holds (built and started by the app's lifespan)."""
+
+    settings: Settings
+    store: Repository
+    ledger: Ledger
+    bus: InProcessBus
+    ops: Operations
+    hub: Hub
+    verifier: LocalTokenVerifier
+    login: PasswordLogin
+    limiter: RateLimiter
+    login_limiter: RateLimiter
+    region: Any
+
+
+async def get_services(request: Request) -> Services:
+    return _running(request)
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("missing bearer token: log in at POST /api/auth/login")
+    return token.strip()
+
+
+def authenticate(request: Request) -> Principal:
+    """Verify the bearer token and take one from its rate-limit bucket."""
+    services = _running(request)
+    principal = services.verifier.verify(_bearer(request))
+    services.limiter.check(principal.token_id)
+    return principal
+
+
+def _running(request: Request) -> Services:
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None or not services.ops.started:
+        raise UnavailableError("the server is starting or stopping; try again")
+    return services
+
+
+async def get_principal(request: Request) -> Principal:
+    return authenticate(request)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require(permission: Permission) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency that lets through only users whose role has ``permission``.
+
+    One flat coroutine per request (FastAPI would run a plain function in its thread pool,
+    and each nested dependency costs a resolution step on the hot path)."""
+
+    async def check(request: Request) -> Principal:
+        principal = authenticate(request)
+        if not principal.can(permission):
+            raise ForbiddenError(
+                f"role {principal.role.value!r} may not {permission.value.replace('_', ' ')}"
+            )
+        return principal
+
+    return check
+
+
+Reader = Annotated[Principal, Depends(require(Permission.READ_PICTURE))]
+Internal = Annotated[Principal, Depends(require(Permission.READ_INTERNAL))]
+Reporter = Annotated[Principal, Depends(require(Permission.POST_CONTACTS))]
+Acknowledger = Annotated[Principal, Depends(require(Permission.ACK_ALERTS))]
+CaseWriter = Annotated[Principal, Depends(require(Permission.CASE_COMMANDS))]
+NoteWriter = Annotated[Principal, Depends(require(Permission.CASE_NOTES))]
+Adviser = Annotated[Principal, Depends(require(Permission.DOCTRINE))]
+Planner = Annotated[Principal, Depends(require(Permission.PLANNING))]
+LedgerReader = Annotated[Principal, Depends(require(Permission.LEDGER))]

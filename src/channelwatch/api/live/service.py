@@ -1,0 +1,1058 @@
+"""The operations service: the live pipeline, pure of HTTP.
+
+Every accepted input is appended to the ledger first (:class:`LedgerWriter`), then goes to the
+tracker, which runs in its own thread; every second the picture is taken, alerts are derived
+(new small boat, SAR line crossed, AIS gap, likely taxi-boat pick-up, track lost), followed
+cases get handover requests when their boat enters the other SAR region, and the changes are
+published on the bus. Distress calls are scored against the cases (the suggestion is recorded
+and shown; the operator decides). Case commands run one at a time in the case book's thread,
+whose sink is the ledger writer. Advice is recorded when shown; a decision is a separate call
+that names the advice it was given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import secrets
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import numpy as np
+
+from channelwatch.api.errors import ApiInputError, ConflictError, NotFoundApiError
+from channelwatch.api.live import alerts as rules
+from channelwatch.api.live.clock import Clock, ReplayClock
+from channelwatch.api.live.projection import (
+    ALERT_ACK_EVENT,
+    ALERT_EVENT,
+    DRIFT_EVENT,
+    NOTE_EVENT,
+    SYSTEM_ACTOR,
+    TRACK_LINK_EVENT,
+    alert_payload,
+    contact_event,
+    project,
+)
+from channelwatch.api.live.tracking import TrackerRunner, same_sweep
+from channelwatch.api.live.writer import Committed, LedgerWriter
+from channelwatch.bus import Audience, Bus, Message
+from channelwatch.events import Event
+from channelwatch.ingest.observation import (
+    ContactReport,
+    DistressCall,
+    Observation,
+)
+from channelwatch.ledger import Ledger
+from channelwatch.store import AlertRecord, DocumentRecord, Repository, TrackPoint, TrackRecord
+
+log = logging.getLogger("channelwatch.api")
+T = TypeVar("T")
+
+TRAIL_POINTS_LIVE = 10  # trail points per track in the live stream (the API gives them all)
+CATCH_UP_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class OperationsConfig:
+    snapshot_interval_s: float = 1.0
+    tracker_queue: int = 20_000
+    policy: str = "fr-2025-11-framework"
+    forcing_wind: str | None = None
+    forcing_current: str | None = None
+    tracker_process: bool = True  # the tracker in its own process (see tracking.py)
+
+
+@dataclass(slots=True)
+class Counters:
+    observations: int = 0
+    contacts: int = 0
+    calls: int = 0
+    ais: int = 0
+    tracker_errors: int = 0
+    tracker_dropped: int = 0
+    tracker_events: int = 0
+    alerts: int = 0
+    snapshots: int = 0
+    catch_up_entries: int = 0
+    replay_delivered: int = 0
+    replay_rejected: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {k: int(getattr(self, k)) for k in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """What a submission of observations became."""
+
+    committed: Committed
+    contacts: tuple[dict[str, Any], ...]
+    suggestions: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CaseOutcome:
+    """A case command's result: the events recorded (index, event) and the cases touched."""
+
+    events: tuple[tuple[int, Event], ...]
+    cases: Mapping[str, dict[str, Any]]
+    case_id: str | None
+    advice: dict[str, Any] | None = None
+    advice_index: int | None = None
+
+
+@dataclass(slots=True)
+class _Picture:
+    """What the last picture held, to tell what changed."""
+
+    last_update: dict[str, datetime] = field(default_factory=dict)
+    regions: dict[str, str] = field(default_factory=dict)  # last SAR region of small boats
+    persons: dict[str, int] = field(default_factory=dict)
+    pickup_alerted: dict[str, datetime] = field(default_factory=dict)
+    tracks: list[dict[str, Any]] = field(default_factory=list)
+    time: datetime | None = None
+
+
+def contact_dict(
+    contact_id: int | None, index: int, event: Event, *, internal: bool = True
+) -> dict[str, Any]:
+    """The API shape of a contact or call (a call's free-text note only for internal roles)."""
+    body = dict(event.payload)
+    if not internal:
+        body.pop("note", None)
+    kind = "contact" if event.type == "observation.contact" else "call"
+    return {
+        "id": contact_id,
+        "ledger_index": index,
+        "kind": kind,
+        "received_by": event.actor,
+        **body,
+    }
+
+
+def alert_dict(a: AlertRecord) -> dict[str, Any]:
+    return {
+        "id": a.alert_id,
+        "seq": a.id,
+        "kind": a.kind,
+        "severity": a.severity,
+        "time": a.time.isoformat(),
+        "lat": a.lat,
+        "lon": a.lon,
+        "track_id": a.track_id,
+        "case_id": a.case_id,
+        "centre": a.centre,
+        "message": a.message,
+        "details": dict(a.details),
+        "ledger_index": a.ledger_index,
+        "acknowledged_by": a.acknowledged_by,
+        "acknowledged_at": a.acknowledged_at.isoformat() if a.acknowledged_at else None,
+    }
+
+
+_PARTNER_CASE_DROP = ("opened_by", "persons_revision", "notes")
+
+
+def redact_case(case: Mapping[str, Any]) -> dict[str, Any]:
+    """A case as a partner centre sees it: the shared picture, without internal notes,
+    reasons, decisions, advice, evidence references or staff names."""
+    out = {k: v for k, v in case.items() if k not in _PARTNER_CASE_DROP}
+    out["reports"] = [
+        {k: v for k, v in r.items() if k not in ("received_by",)} for r in case.get("reports", ())
+    ]
+    out["outcomes"] = [
+        {
+            k: v
+            for k, v in o.items()
+            if k not in ("recorded_by", "evidence_ref", "retraction_reason", "source")
+        }
+        for o in case.get("outcomes", ())
+    ]
+    out["handovers"] = [
+        {k: v for k, v in h.items() if k not in ("requested_by", "resolved_by", "reason")}
+        for h in case.get("handovers", ())
+    ]
+    closure = case.get("closure")
+    if isinstance(closure, Mapping):
+        out["closure"] = {k: closure.get(k) for k in ("kind", "time", "merged_into")}
+    return out
+
+
+class _BookSink:
+    """The case book's sink: each event goes through the ledger writer (from the case thread)
+    and is captured, so the service can publish what the command recorded."""
+
+    def __init__(self, writer: LedgerWriter) -> None:
+        self.writer = writer
+        self.captured: list[tuple[int, Event]] = []
+
+    def append(self, event: Event) -> int:
+        index = self.writer.submit_from_thread([event]).indices[0]
+        self.captured.append((index, event))
+        return index
+
+
+class Operations:
+    """The live service (see the module docstring). ``start`` before use, ``stop`` after."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        store: Repository,
+        bus: Bus,
+        *,
+        clock: Clock | None = None,
+        region: Any = None,
+        config: OperationsConfig | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.store = store
+        self.bus = bus
+        self.clock = clock or Clock()
+        self.region = region
+        self.config = config or OperationsConfig()
+        self.writer = LedgerWriter(ledger, store)
+        self.counters = Counters()
+        self._case_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-cases")
+        self._plan_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-planning")
+        self._queue: deque[Observation] = deque()
+        self._queue_ready: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._picture = _Picture()
+        self._phases: dict[str, str | None] = {}
+        self.case_tracks: dict[str, str] = {}  # case id -> followed track id
+        self._case_track_region: dict[str, str] = {}
+        self._tracker = TrackerRunner(SYSTEM_ACTOR, process=self.config.tracker_process)
+        self._book: Any = None
+        self._book_sink = _BookSink(self.writer)
+        self._beaches: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[Any]] | None = None
+        self.started = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._queue_ready = asyncio.Event()
+        await asyncio.to_thread(self._catch_up)
+        self.writer.start()
+        await self._tracker.start()
+        await self._run_in(self._case_exec, self._build_book)
+        await asyncio.to_thread(self.store.deactivate_tracks, None)
+        self._tasks = [
+            asyncio.create_task(self._tracker_loop(), name="tracker"),
+            asyncio.create_task(self._snapshot_loop(), name="snapshots"),
+            asyncio.create_task(self._clock_loop(), name="clock"),
+        ]
+        self.started = True
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        for t in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+        self._tasks = []
+        await self.writer.stop()
+        await self._tracker.stop()
+        for ex in (self._case_exec, self._plan_exec):
+            ex.shutdown(wait=True, cancel_futures=True)
+        self.started = False
+
+    def spawn(self, coro: Awaitable[Any], name: str) -> asyncio.Task[Any]:
+        """Run a background job (a replay, a source) that stops with the service."""
+        task: asyncio.Task[Any] = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._tasks.append(task)
+        return task
+
+    async def _run_in(self, executor: ThreadPoolExecutor, fn: Callable[[], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(executor, fn)
+
+    def _catch_up(self) -> None:
+        """Write the rows of ledger entries the store missed (a crash between the commits)."""
+        start = self.store.ledger_applied() + 1
+        size = self.ledger.size
+        while start < size:
+            stop = min(size, start + CATCH_UP_CHUNK)
+            entries = self.ledger.entries(start, stop)
+            self.store.apply(project([(e.index, e.to_event()) for e in entries]))
+            self.counters.catch_up_entries += len(entries)
+            start = stop
+
+    def _sar_lookup(self) -> Callable[[float, float], str | None]:
+        if self.region is not None:
+            from channelwatch.cases.srr import lookup_from_region
+
+            return lookup_from_region(self.region)
+        return lambda lat, lon: None
+
+    def _build_book(self) -> None:
+        from channelwatch.cases import CaseBook
+        from channelwatch.cases.assessment import make_assessor
+
+        rows = self.store.case_events()
+        events = [Event(r.type, r.time, r.actor, r.payload, r.policy_hash) for r in rows]
+        assessor = make_assessor(region=self.region) if self.region is not None else None
+        self._book = CaseBook.rebuild(
+            events, self._book_sink, self._sar_lookup(), assessor=assessor
+        )
+        for r in rows:
+            if r.case_id is None:
+                continue
+            if r.type == TRACK_LINK_EVENT and isinstance(r.payload.get("track_id"), str):
+                self.case_tracks[r.case_id] = str(r.payload["track_id"])
+            elif r.type == "assessment_attached":
+                self._phases[r.case_id] = r.payload.get("phase")
+
+    # -- inputs ----------------------------------------------------------------------------
+    async def submit(
+        self,
+        observations: Sequence[Observation],
+        actor: str,
+        *,
+        case_actor: Any = None,
+        internal_suggestions: bool = True,
+    ) -> Submitted:
+        """Record observations (ledger first), feed the tracker, publish, and score each
+        distress call against the cases (recorded as a suggestion for the operator)."""
+        from channelwatch.ingest.events import observation_event
+
+        events = [
+            contact_event(o, actor)
+            if isinstance(o, ContactReport | DistressCall)
+            else observation_event(o, actor if actor != SYSTEM_ACTOR else None)
+            for o in observations
+        ]
+        committed = await self.writer.submit(events)
+        self.counters.observations += len(events)
+        contacts: list[dict[str, Any]] = []
+        ci = 0
+        calls: list[tuple[int, DistressCall]] = []
+        for obs, index, event in zip(observations, committed.indices, events, strict=True):
+            if isinstance(obs, ContactReport | DistressCall):
+                cid = committed.contact_ids[ci] if ci < len(committed.contact_ids) else None
+                ci += 1
+                contacts.append(contact_dict(cid, index, event))
+                if isinstance(obs, DistressCall):
+                    self.counters.calls += 1
+                    calls.append((index, obs))
+                    continue
+                self.counters.contacts += 1
+            else:
+                self.counters.ais += 1
+            self._enqueue(obs)
+        if contacts:
+            self.bus.publish(
+                Message(
+                    "contacts",
+                    "contacts",
+                    {"contacts": contacts},
+                    partner={
+                        "contacts": [{k: v for k, v in c.items() if k != "note"} for c in contacts]
+                    },
+                )
+            )
+        suggestions = []
+        for index, call in calls:
+            s = await self._suggest_for_call(index, call, case_actor)
+            if s is not None:
+                suggestions.append(s)
+        return Submitted(committed, tuple(contacts), tuple(suggestions))
+
+    def _enqueue(self, obs: Observation) -> None:
+        if len(self._queue) >= self.config.tracker_queue:
+            self._queue.popleft()  # the ledger holds it; the picture prefers the newest
+            self.counters.tracker_dropped += 1
+        self._queue.append(obs)
+        if self._queue_ready is not None:
+            self._queue_ready.set()
+
+    async def _suggest_for_call(
+        self, index: int, call: DistressCall, case_actor: Any
+    ) -> dict[str, Any] | None:
+        from channelwatch.cases import CaseError, Report, SuggestCorrelation
+        from channelwatch.cases.model import SYSTEM_ACTOR as CASE_SYSTEM
+
+        actor = case_actor or CASE_SYSTEM
+        report_id = call.call_id or f"call-{index}"
+        try:
+            report = Report.from_call(call, report_id=report_id, received_by=actor.centre)
+            outcome = await self.case_command(
+                SuggestCorrelation(actor=actor, time=call.time, report=report)
+            )
+        except CaseError as exc:
+            log.info("no correlation suggestion for %s: %s", report_id, exc)
+            return None
+        suggestion = {
+            "call_id": report_id,
+            "ledger_index": index,
+            "advice_index": outcome.advice_index,
+            "advice": outcome.advice,
+        }
+        self.bus.publish(Message("cases", "suggestion", suggestion, audience=Audience.INTERNAL))
+        verdict = (outcome.advice or {}).get("verdict")
+        n = call.persons_reported
+        await self.raise_alerts(
+            [
+                rules.AlertDraft(
+                    "distress_call",
+                    rules.CRITICAL,
+                    f"distress call {report_id}"
+                    + (f", {n} aboard" if n else "")
+                    + (", water coming in" if call.water_coming_in else "")
+                    + f": suggestion {verdict}"
+                    + (f" {outcome.case_id}" if outcome.case_id else ""),
+                    call.lat,
+                    call.lon,
+                    case_id=outcome.case_id,
+                    details={"call_id": report_id, "advice_index": outcome.advice_index},
+                )
+            ],
+            call.time,
+        )
+        return suggestion
+
+    # -- the tracker -----------------------------------------------------------------------
+    async def _tracker_loop(self) -> None:
+        assert self._queue_ready is not None
+        while True:
+            await self._queue_ready.wait()
+            self._queue_ready.clear()
+            while self._queue:
+                batch = [self._queue.popleft() for _ in range(min(len(self._queue), 2000))]
+                while self._queue and same_sweep(batch[-1], self._queue[0]):
+                    batch.append(self._queue.popleft())  # never cut a radar sweep in two
+                events, errors = await self._tracker.ingest(batch)
+                self.counters.tracker_errors += errors
+                if events:
+                    await self._after_tracker(events)
+
+    async def _after_tracker(self, events: list[Event]) -> None:
+        """Record tracker events and raise the alerts they call for."""
+        self.counters.tracker_events += len(events)
+        drafts: list[tuple[rules.AlertDraft, datetime]] = []
+        for e in events:
+            d = rules.alert_for_track_event(e.type, e.payload)
+            if d is not None and not (e.type == "track.ais_gap" and not e.payload.get("ongoing")):
+                drafts.append((d, e.time))
+        await self.writer.submit(events)
+        for d, t in drafts:
+            await self.raise_alerts([d], t)
+
+    async def _snapshot_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.snapshot_interval_s)
+            try:
+                await self.snapshot()
+            except Exception:
+                log.exception("picture snapshot failed")
+
+    async def snapshot(self) -> list[dict[str, Any]]:
+        """Take the picture now: tick the tracker, publish tracks, derive alerts, store."""
+        now = self.clock.now()
+
+        events, tracks = await self._tracker.snapshot(now)
+        if events:
+            await self._after_tracker(events)
+        self.counters.snapshots += 1
+        n = len(tracks)
+        lat = np.array([t["lat"] for t in tracks], float)
+        lon = np.array([t["lon"] for t in tracks], float)
+        regions: list[str | None] = [None] * n
+        beach_idx: Sequence[int] = [-1] * n
+        beach_dist: Sequence[float] = [math.inf] * n
+        if self.region is not None and n:
+            raw = self.region.sar_region(lat, lon)
+            regions = [None if r is None else str(r) for r in np.asarray(raw, dtype=object)]
+            blat, blon, _ = self._beach_arrays()
+            bi, bd = rules.near_beaches(lat, lon, blat, blon)
+            beach_idx, beach_dist = bi.tolist(), bd.tolist()
+        track_case = {tid: cid for cid, tid in self.case_tracks.items()}
+        for t, r in zip(tracks, regions, strict=True):
+            t["sar_region"] = r
+            t["case_id"] = track_case.get(t["track_id"])
+        await self._picture_alerts(now, tracks, regions, beach_idx, beach_dist)
+        await self._follow_cases(now, tracks)
+        await self._store_picture(tracks)
+        live = [dict(t, trail=t["trail"][-TRAIL_POINTS_LIVE:]) for t in tracks]
+        ids = {t["track_id"] for t in tracks}
+        removed = sorted(tid for tid in self._picture.last_update if tid not in ids)
+        self._picture.tracks = tracks
+        self._picture.time = now
+        if tracks or removed:
+            self.bus.publish(
+                Message(
+                    "tracks",
+                    "tracks",
+                    {"time": now.isoformat(), "tracks": live, "removed": removed},
+                )
+            )
+        return tracks
+
+    def _beach_arrays(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[Any]]:
+        if self._beaches is None:
+            beaches = [b for b in self.region.beaches if getattr(b, "role", "") == "embarkation"]
+            self._beaches = (
+                np.array([b.lat for b in beaches], float),
+                np.array([b.lon for b in beaches], float),
+                beaches,
+            )
+        return self._beaches
+
+    async def _picture_alerts(
+        self,
+        now: datetime,
+        tracks: list[dict[str, Any]],
+        regions: Sequence[str | None],
+        beach_idx: Sequence[int],
+        beach_dist: Sequence[float],
+    ) -> None:
+        ids = [t["track_id"] for t in tracks]
+        kinds = [t["kind"] for t in tracks]
+        by_id = {t["track_id"]: t for t in tracks}
+        drafts: list[rules.AlertDraft] = []
+        for tid, frm, to in rules.sar_crossings(ids, kinds, regions, self._picture.regions):
+            t = by_id[tid]
+            drafts.append(
+                rules.AlertDraft(
+                    "sar_line_crossed",
+                    rules.WARNING,
+                    f"small boat {tid} crossed the SAR line: {frm} to {to}",
+                    t["lat"],
+                    t["lon"],
+                    tid,
+                    case_id=t.get("case_id"),
+                    centre=to,
+                    details={"from": frm, "to": to},
+                )
+            )
+        pickups = rules.taxi_pickups(
+            ids,
+            kinds,
+            [float(t["sog_kn"]) for t in tracks],
+            [t.get("persons_estimate") for t in tracks],
+            beach_idx,
+            self._picture.persons,
+        )
+        if pickups:
+            _, _, beaches = self._beach_arrays()
+            for tid, b, before, after in pickups:
+                last = self._picture.pickup_alerted.get(tid)
+                if last is not None and now - last < timedelta(minutes=10):
+                    continue
+                self._picture.pickup_alerted[tid] = now
+                t = by_id[tid]
+                beach = beaches[b]
+                k = ids.index(tid)
+                drafts.append(
+                    rules.AlertDraft(
+                        "taxi_boat_pickup",
+                        rules.CRITICAL,
+                        f"likely taxi-boat pick-up: {tid} by {beach.name}, "
+                        f"persons {before if before is not None else '?'} → {after}",
+                        t["lat"],
+                        t["lon"],
+                        tid,
+                        centre=getattr(beach, "country", None),
+                        details={
+                            "beach": beach.name,
+                            "distance_m": round(float(beach_dist[k]), 1),
+                            "persons_before": before,
+                            "persons": after,
+                            "sog_kn": t["sog_kn"],
+                        },
+                    )
+                )
+        if drafts:
+            await self.raise_alerts(drafts, now)
+
+    async def _follow_cases(self, now: datetime, tracks: list[dict[str, Any]]) -> None:
+        """A followed boat in the other centre's SAR region: ask for a handover (never move)."""
+        if not self.case_tracks or self._book is None:
+            return
+        from channelwatch.cases import CaseError, RequestHandover
+        from channelwatch.cases.model import CENTRE_NAMES
+        from channelwatch.cases.model import SYSTEM_ACTOR as CASE_SYSTEM
+
+        by_id = {t["track_id"]: t for t in tracks}
+        for case_id, tid in list(self.case_tracks.items()):
+            t = by_id.get(tid)
+            region = t.get("sar_region") if t else None
+            if t is None or region is None:
+                continue
+            before = self._case_track_region.get(case_id)
+            self._case_track_region[case_id] = region
+            if before == region:
+                continue  # act on entering a region, not on every picture
+            case = self._book.cases.get(case_id)
+            if case is None or not case.is_open or case.centre == region:
+                continue
+            if case.pending_handover is not None or region not in CENTRE_NAMES:
+                continue
+            with contextlib.suppress(CaseError):
+                await self.case_command(
+                    RequestHandover(
+                        actor=CASE_SYSTEM,
+                        time=now,
+                        case_id=case_id,
+                        to_centre=region,
+                        reason=f"track {tid} of this case is in the {region} SAR region "
+                        f"({CENTRE_NAMES[region]}) at {now.isoformat()}",
+                    )
+                )
+
+    async def _store_picture(self, tracks: list[dict[str, Any]]) -> None:
+        seen = self._picture.last_update
+        changed: list[TrackRecord] = []
+        points: list[TrackPoint] = []
+        current: dict[str, datetime] = {}
+        for t in tracks:
+            last = datetime.fromisoformat(t["last_update"])
+            current[t["track_id"]] = last
+            if seen.get(t["track_id"]) == last:
+                continue
+            changed.append(TrackRecord(t["track_id"], t["kind"], last, t["lat"], t["lon"], t))
+            points.append(
+                TrackPoint(t["track_id"], last, t["lat"], t["lon"], t["sog_kn"], t["cog_deg"])
+            )
+        removed = [tid for tid in seen if tid not in current]
+        self._picture.last_update = current
+
+        def write() -> None:
+            self.store.upsert_tracks(changed)
+            self.store.add_track_points(points)
+            if removed:
+                self.store.deactivate_tracks(removed)
+
+        if changed or removed:
+            await asyncio.to_thread(write)
+
+    def picture(self) -> tuple[datetime | None, list[dict[str, Any]]]:
+        """The last picture taken: its time and its tracks."""
+        return self._picture.time, self._picture.tracks
+
+    async def _clock_loop(self) -> None:
+        last_running = self.clock.running
+        while True:
+            await asyncio.sleep(1.0)
+            running = self.clock.running
+            tick = int(datetime.now(UTC).timestamp())
+            if running != last_running or tick % 5 == 0:
+                self.bus.publish(Message("clock", "clock", self.clock.to_dict()))
+            last_running = running
+
+    # -- alerts ----------------------------------------------------------------------------
+    async def raise_alerts(
+        self, drafts: Sequence[rules.AlertDraft], time: datetime
+    ) -> list[dict[str, Any]]:
+        """Record alerts in the ledger (and store), then publish them."""
+        if not drafts:
+            return []
+        records = [
+            AlertRecord(
+                alert_id=f"A-{secrets.token_hex(6)}",
+                kind=d.kind,
+                severity=d.severity,
+                time=time,
+                message=d.message,
+                ledger_index=-1,
+                lat=d.lat,
+                lon=d.lon,
+                track_id=d.track_id,
+                case_id=d.case_id,
+                centre=d.centre,
+                details=dict(d.details),
+            )
+            for d in drafts
+        ]
+        events = [Event(ALERT_EVENT, time, SYSTEM_ACTOR, alert_payload(r)) for r in records]
+        committed = await self.writer.submit(events)
+        out = []
+        for k, (r, index) in enumerate(zip(records, committed.indices, strict=True)):
+            seq = committed.alert_ids[k] if k < len(committed.alert_ids) else None
+            full = AlertRecord(**{**_fields(r), "ledger_index": index, "id": seq})
+            d = alert_dict(full)
+            out.append(d)
+            self.counters.alerts += 1
+            self.bus.publish(Message("alerts", "alert", {"alert": d}))
+        return out
+
+    async def acknowledge_alert(self, alert_id: str, actor: str) -> dict[str, Any]:
+        alert = await asyncio.to_thread(self.store.get_alert, alert_id)
+        if alert is None:
+            raise NotFoundApiError(f"no alert {alert_id!r}")
+        if alert.acknowledged_by is not None:
+            return alert_dict(alert)
+        now = self.clock.now()
+        await self.writer.submit([Event(ALERT_ACK_EVENT, now, actor, {"alert_id": alert_id})])
+        done = await asyncio.to_thread(self.store.get_alert, alert_id)
+        assert done is not None
+        d = alert_dict(done)
+        self.bus.publish(Message("alerts", "alert", {"alert": d}))
+        return d
+
+    # -- cases -----------------------------------------------------------------------------
+    @property
+    def book(self) -> Any:
+        return self._book
+
+    async def case_command(self, command: Any) -> CaseOutcome:
+        """Run one case command in the case book's thread; publish what it recorded.
+
+        A refused command is recorded by the book (``command_refused``) and its error raised
+        here after the refusal is published to the centres' staff."""
+        from channelwatch.cases import CaseError
+        from channelwatch.cases.codec import case_to_dict
+
+        def run() -> tuple[Any, BaseException | None, list[tuple[int, Event]], dict[str, Any]]:
+            self._book_sink.captured = []
+            result, error = None, None
+            try:
+                result = self._book.execute(command)
+            except CaseError as exc:
+                error = exc
+            captured = list(self._book_sink.captured)
+            touched = {
+                str(e.payload[k])
+                for _, e in captured
+                for k in ("case_id", "merged_case_id", "to_case_id")
+                if isinstance(e.payload.get(k), str)
+            }
+            cases = {
+                cid: case_to_dict(self._book.cases[cid])
+                for cid in touched
+                if cid in self._book.cases
+            }
+            return result, error, captured, cases
+
+        result, error, captured, cases = await self._run_in(self._case_exec, run)
+        for cid, c in cases.items():
+            c["track_id"] = self.case_tracks.get(cid)
+        await self._publish_case_events(captured, cases)
+        if error is not None:
+            raise error
+        advice = None
+        advice_index = None
+        if result is not None and result.advice is not None:
+            advice = result.advice.to_dict()
+            advice_index = result.advice.event_index
+        return CaseOutcome(
+            tuple(captured),
+            cases,
+            result.case_id if result is not None else None,
+            advice,
+            advice_index,
+        )
+
+    async def _publish_case_events(
+        self, captured: Sequence[tuple[int, Event]], cases: Mapping[str, dict[str, Any]]
+    ) -> None:
+        drafts: list[tuple[rules.AlertDraft, datetime]] = []
+        for index, e in captured:
+            cid = e.payload.get("case_id")
+            ev = {"type": e.type, "index": index, "time": e.time.isoformat()}
+            if isinstance(cid, str) and cid in cases:
+                self.bus.publish(
+                    Message(
+                        "cases",
+                        "case",
+                        {"case": cases[cid], "event": ev},
+                        partner={"case": redact_case(cases[cid]), "event": ev},
+                    )
+                )
+            elif e.type == "command_refused":
+                self.bus.publish(
+                    Message(
+                        "cases",
+                        "case_refused",
+                        {"event": ev, "error": e.payload.get("error"), "case_id": cid},
+                        audience=Audience.INTERNAL,
+                    )
+                )
+            if isinstance(cid, str):
+                before = self._phases.get(cid)
+                d = rules.alert_for_case_event(e.type, e.payload, before)
+                if e.type == "assessment_attached":
+                    self._phases[cid] = e.payload.get("phase")
+                if d is not None:
+                    drafts.append((d, e.time))
+        for d, t in drafts:
+            await self.raise_alerts([d], t)
+
+    def case_dict(self, case_id: str) -> dict[str, Any]:
+        from channelwatch.cases import UnknownCaseError
+        from channelwatch.cases.codec import case_to_dict
+
+        try:
+            c = case_to_dict(self._book.case(case_id))
+        except UnknownCaseError:
+            raise NotFoundApiError(f"no case {case_id!r}") from None
+        c["track_id"] = self.case_tracks.get(case_id)
+        return c
+
+    def case_dicts(self, status: str | None = None) -> list[dict[str, Any]]:
+        from channelwatch.cases.codec import case_to_dict
+
+        out = []
+        for cid, case in sorted(self._book.cases.items()):
+            if status is not None and str(case.status) != status:
+                continue
+            d = case_to_dict(case)
+            d["track_id"] = self.case_tracks.get(cid)
+            out.append(d)
+        return out
+
+    async def add_note(self, case_id: str, text: str, actor: str) -> dict[str, Any]:
+        self.case_dict(case_id)  # 404 for an unknown case
+        now = self.clock.now()
+        committed = await self.writer.submit(
+            [Event(NOTE_EVENT, now, actor, {"case_id": case_id, "text": text})]
+        )
+        note = {
+            "text": text,
+            "by": actor,
+            "time": now.isoformat(),
+            "ledger_index": committed.indices[0],
+        }
+        self.bus.publish(
+            Message("cases", "note", {"case_id": case_id, "note": note}, audience=Audience.INTERNAL)
+        )
+        return note
+
+    async def link_track(self, case_id: str, track_id: str, actor: str) -> dict[str, Any]:
+        self.case_dict(case_id)
+        now = self.clock.now()
+        committed = await self.writer.submit(
+            [Event(TRACK_LINK_EVENT, now, actor, {"case_id": case_id, "track_id": track_id})]
+        )
+        self.case_tracks[case_id] = track_id
+        self._case_track_region.pop(case_id, None)
+        case = self.case_dict(case_id)
+        ev = {"type": TRACK_LINK_EVENT, "index": committed.indices[0], "time": now.isoformat()}
+        self.bus.publish(
+            Message(
+                "cases",
+                "case",
+                {"case": case, "event": ev},
+                partner={"case": redact_case(case), "event": ev},
+            )
+        )
+        return case
+
+    async def ledger_event(self, index: int) -> Event:
+        from channelwatch.ledger import LedgerInputError
+
+        try:
+            entry = await asyncio.to_thread(self.ledger.entry, index)
+        except LedgerInputError as exc:
+            raise NotFoundApiError(str(exc)) from None
+        return entry.to_event()
+
+    async def correlation_advice(self, advice_index: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The advice and report of a ``correlation_suggested`` entry (for a decision)."""
+        e = await self.ledger_event(advice_index)
+        if e.type != "correlation_suggested":
+            raise ConflictError(
+                f"ledger entry {advice_index} is a {e.type!r}, not a correlation suggestion"
+            )
+        return dict(e.payload.get("advice") or {}), dict(e.payload.get("report") or {})
+
+    # -- doctrine --------------------------------------------------------------------------
+    async def evaluate_doctrine(
+        self,
+        situation_doc: Mapping[str, Any],
+        policy: str,
+        *,
+        all_actions: bool,
+        actor: str,
+        case_actor: Any = None,
+        case_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Assess and evaluate; record the assessment, verdicts and the advice shown."""
+        from channelwatch.doctrine import advise, parse_situation, record_advice_shown
+        from channelwatch.events import MemorySink
+
+        if case_id is not None:
+            self.case_dict(case_id)
+        now = self.clock.now()
+
+        def run() -> tuple[Any, list[Event]]:
+            situation = parse_situation(dict(situation_doc))
+            sink = MemorySink()
+            advice = advise(
+                situation,
+                policy,
+                all_actions=all_actions,
+                region=self.region,
+                sink=sink,
+                actor=actor,
+                time=now,
+            )
+            if case_id is None:
+                record_advice_shown(sink, advice.verdicts, shown_to=actor, time=now)
+            return advice, sink.events
+
+        advice, events = await self._run_in(self._plan_exec, run)
+        committed = await self.writer.submit(events)
+        advice_dict = advice.to_dict()
+        if case_id is None:
+            advice_id = committed.indices[-1]
+        else:
+            from channelwatch.cases import ShowAdvice
+
+            outcome = await self.case_command(
+                ShowAdvice(
+                    actor=case_actor,
+                    time=now,
+                    case_id=case_id,
+                    advice={
+                        "kind": "doctrine",
+                        "policy": policy,
+                        "policy_hash": advice.policy_hash,
+                        "advice": {k: v for k, v in advice_dict["verdicts"].items()},
+                    },
+                )
+            )
+            advice_id = outcome.events[-1][0]
+        return {
+            "advice_id": advice_id,
+            "ledger_indices": [*committed.indices, advice_id]
+            if case_id is not None
+            else list(committed.indices),
+            "advice": advice_dict,
+        }
+
+    async def record_decision(
+        self,
+        advice_id: int,
+        action: str,
+        actor: str,
+        *,
+        note: str | None = None,
+        case_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A person's decision, with the advice it was given (never an action executed)."""
+        from channelwatch.doctrine import Action
+
+        e = await self.ledger_event(advice_id)
+        if e.type != "advice_shown":
+            raise ConflictError(f"ledger entry {advice_id} is a {e.type!r}, not advice shown")
+        advice = e.payload.get("advice")
+        if isinstance(advice, Mapping) and advice.get("kind") == "doctrine":
+            advice = advice.get("advice")
+        if not isinstance(advice, Mapping) or not advice:
+            raise ConflictError(f"ledger entry {advice_id} holds no doctrine verdicts")
+        try:
+            chosen = Action(action)
+        except ValueError:
+            raise ApiInputError(
+                f"action must be one of {', '.join(a.value for a in Action)}, got {action!r}"
+            ) from None
+        shown_case = e.payload.get("case_id")
+        if case_id is None and isinstance(shown_case, str):
+            case_id = shown_case
+        now = self.clock.now()
+        decision = {
+            "decided_by": actor,
+            "time": now.isoformat(),
+            "action": chosen.value,
+            "against_advice": against_advice(chosen.value, advice),
+            "note": note,
+            "case_id": case_id,
+            "advice_id": advice_id,
+            "advice": dict(advice),
+        }
+        first = next(iter(advice.values()))
+        policy_hash = first.get("policy_hash") if isinstance(first, Mapping) else None
+        committed = await self.writer.submit(
+            [Event("decision", now, actor, decision, policy_hash if policy_hash else None)]
+        )
+        return {"ledger_index": committed.indices[0], "decision": decision}
+
+    # -- drift and search ------------------------------------------------------------------
+    async def record_document(
+        self,
+        kind: str,
+        case_id: str,
+        actor: str,
+        summary: Mapping[str, Any],
+        body: Mapping[str, Any],
+    ) -> DocumentRecord:
+        import hashlib
+
+        from channelwatch.store.codec import dumps
+
+        doc_id = f"{'D' if kind == DRIFT_EVENT else 'S'}-{secrets.token_hex(6)}"
+        now = self.clock.now()
+        digest = hashlib.sha256(dumps(body).encode("utf-8")).hexdigest()
+        payload = {
+            "case_id": case_id,
+            "doc_id": doc_id,
+            "summary": dict(summary),
+            "body_sha256": digest,
+        }
+        doc = DocumentRecord(doc_id, kind, case_id, now, actor, -1, dict(summary), dict(body))
+        committed = await self.writer.submit([Event(kind, now, actor, payload)], [(0, doc)])
+        stored = DocumentRecord(
+            doc_id, kind, case_id, now, actor, committed.indices[0], doc.summary, doc.body
+        )
+        self.bus.publish(
+            Message(
+                "cases",
+                "document",
+                {"case_id": case_id, "doc_id": doc_id, "kind": kind, "summary": dict(summary)},
+                audience=Audience.INTERNAL,
+            )
+        )
+        return stored
+
+    async def run_planning(self, fn: Callable[[], T]) -> T:
+        """Run a heavy planning job (drift, search plan) in the planning thread."""
+        return await self._run_in(self._plan_exec, fn)
+
+    # -- input from sources ----------------------------------------------------------------
+    async def deliver(self, observations: list[Observation]) -> None:
+        """A batch from a replay or a live feed, recorded as the system."""
+        if not observations:
+            return
+        self.counters.replay_delivered += len(observations)
+        await self.submit(observations, SYSTEM_ACTOR)
+
+    def stats(self) -> dict[str, Any]:
+        w = self.writer.stats
+        return {
+            **self.counters.to_dict(),
+            "tracker_queue": len(self._queue),
+            **w.to_dict(),
+            "open_cases": sum(1 for c in self._book.cases.values() if c.is_open)
+            if self._book is not None
+            else 0,
+        }
+
+
+def against_advice(action: str, advice: Mapping[str, Any]) -> bool:
+    """The chosen action was prohibited, or a required action was not the one chosen (the
+    rule of :class:`channelwatch.doctrine.Decision`, on the recorded dictionaries)."""
+    verdict = advice.get(action)
+    if isinstance(verdict, Mapping) and verdict.get("verdict") == "prohibited":
+        return True
+    required: set[str] = set()
+    for v in advice.values():
+        if isinstance(v, Mapping):
+            required |= {str(a) for a in v.get("required_actions", ()) or ()}
+    return bool(required) and action not in required
+
+
+def _fields(r: AlertRecord) -> dict[str, Any]:
+    return {k: getattr(r, k) for k in AlertRecord.__dataclass_fields__}
+
+
+def clock_for(replay: bool, speed: float) -> Clock:
+    return ReplayClock(speed) if replay else Clock()
