@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+# Not imported from conftest: pytest may have bound that name to another folder's conftest.
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _example_commands() -> list[str]:
