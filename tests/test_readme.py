@@ -33,6 +33,13 @@ def _example_commands() -> list[str]:
 COMMANDS = _example_commands()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_record() -> None:
+    """`ledger init` rightly refuses to overwrite a record, so a second run starts without one."""
+    for path in (REPO / "out").glob("record.db*"):
+        path.unlink()
+
+
 def test_the_examples_are_found() -> None:
     assert len(COMMANDS) >= 15
     assert all(".venv/bin/channelwatch" in c for c in COMMANDS)

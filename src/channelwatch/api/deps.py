@@ -47,20 +47,29 @@ async def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
+def bearer_token(header: str) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header."""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError("missing bearer token: log in at POST /api/auth/login")
     return token.strip()
 
 
+def authorize(services: Services, header: str, permission: Permission | None = None) -> Principal:
+    """Verify the bearer token of an ``Authorization`` header, take one from its rate-limit
+    bucket and, if a permission is given, check that the user's role has it."""
+    principal = services.verifier.verify(bearer_token(header))
+    services.limiter.check(principal.token_id)
+    if permission is not None and not principal.can(permission):
+        raise ForbiddenError(
+            f"role {principal.role.value!r} may not {permission.value.replace('_', ' ')}"
+        )
+    return principal
+
+
 def authenticate(request: Request) -> Principal:
     """Verify the bearer token and take one from its rate-limit bucket."""
-    services = _running(request)
-    principal = services.verifier.verify(_bearer(request))
-    services.limiter.check(principal.token_id)
-    return principal
+    return authorize(_running(request), request.headers.get("authorization", ""))
 
 
 def _running(request: Request) -> Services:
@@ -84,12 +93,7 @@ def require(permission: Permission) -> Callable[[Request], Awaitable[Principal]]
     and each nested dependency costs a resolution step on the hot path)."""
 
     async def check(request: Request) -> Principal:
-        principal = authenticate(request)
-        if not principal.can(permission):
-            raise ForbiddenError(
-                f"role {principal.role.value!r} may not {permission.value.replace('_', ' ')}"
-            )
-        return principal
+        return authorize(_running(request), request.headers.get("authorization", ""), permission)
 
     return check
 

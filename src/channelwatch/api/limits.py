@@ -25,6 +25,34 @@ class _TooLargeError(Exception):
     pass
 
 
+def declared_too_large(headers: Any, max_bytes: int) -> bool:
+    """Whether the request's ``Content-Length`` (ASGI header pairs) is over ``max_bytes``."""
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value) > max_bytes
+            except ValueError:
+                return False
+    return False
+
+
+async def reject_too_large(send: Send, max_bytes: int) -> None:
+    """The 413 answer (the connection is closed: the rest of the body is not read)."""
+    body = json.dumps({"detail": f"request body over the limit of {max_bytes} bytes"}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class BodyLimitMiddleware:
     """Answers 413 to any HTTP request whose body is over ``max_bytes``."""
 
@@ -33,35 +61,15 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
 
     async def _reject(self, send: Send) -> None:
-        body = json.dumps(
-            {"detail": f"request body over the limit of {self.max_bytes} bytes"}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await reject_too_large(send, self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        for name, value in scope.get("headers", ()):
-            if name == b"content-length":
-                try:
-                    declared = int(value)
-                except ValueError:
-                    declared = -1
-                if declared > self.max_bytes:
-                    await self._reject(send)
-                    return
+        if declared_too_large(scope.get("headers", ()), self.max_bytes):
+            await self._reject(send)
+            return
         seen = 0
         started = False
 

@@ -1,8 +1,13 @@
-"""``channelwatch serve``: the API, the live stream and the web page, on uvicorn."""
+"""``channelwatch serve``: the API, the live stream and the web page, on uvicorn.
+
+With ``--federation nats://HOST:4222 --centre FR --partner GB=gb.pub`` the server also runs its
+centre's federation link (docs/federation.md): the partner's shared picture joins its own.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -32,6 +37,35 @@ def register(app: typer.Typer) -> None:
         ),
         static_dir: Path = typer.Option(None, "--static", help="Serve the web page from DIR."),
         log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+        federation: str = typer.Option(
+            None,
+            "--federation",
+            envvar="CHANNELWATCH_FEDERATION",
+            help="Join the federation of centres on this NATS JetStream server "
+            "(nats://HOST:4222); needs --centre and --partner.",
+        ),
+        centre: str = typer.Option(
+            None,
+            "--centre",
+            envvar="CHANNELWATCH_CENTRE",
+            help="This server's centre in the federation (FR or GB).",
+        ),
+        partner: list[str] = typer.Option(
+            None,
+            "--partner",
+            help="CODE=FILE: a partner centre and its ledger's public key "
+            "(channelwatch ledger pubkey); repeatable.",
+        ),
+        picture_every: float = typer.Option(
+            10.0,
+            "--federation-picture-s",
+            help="Record and share this centre's track picture every N seconds.",
+        ),
+        max_age_h: float = typer.Option(
+            720.0,
+            "--federation-max-age-h",
+            help="Hours this centre's stream keeps messages for an offline partner.",
+        ),
     ) -> None:
         """Run the ChannelWatch server: REST API (/api, docs at /api/docs), WebSocket stream
         (/api/ws) and the operations page (/). Settings also come from CHANNELWATCH_*
@@ -57,6 +91,9 @@ def register(app: typer.Typer) -> None:
             }
         )
         preflight(settings)
+        fed_options = _federation_options(
+            federation, centre, partner or [], picture_every, max_age_h, settings
+        )
         logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO))
 
         def announce(message: str) -> None:
@@ -64,6 +101,10 @@ def register(app: typer.Typer) -> None:
 
         announce(f"{settings.env} mode, store {settings.db}, ledger {settings.ledger_location()}")
         app = create_app(settings, announce=announce)
+        if fed_options is not None:
+            from channelwatch.api.federation import with_federation
+
+            app = with_federation(app, fed_options, announce=announce)
         config = uvicorn.Config(
             app,
             host=settings.host,
@@ -78,3 +119,44 @@ def register(app: typer.Typer) -> None:
         )
         announce(f"serving on http://{settings.host}:{settings.port}/ (API docs at /api/docs)")
         uvicorn.Server(config).run()
+
+
+def _federation_options(
+    url: str | None,
+    centre: str | None,
+    partners: list[str],
+    picture_every_s: float,
+    max_age_h: float,
+    settings: Any,
+) -> Any:
+    """The federation options (None without ``--federation``); a ledger file that does not
+    exist yet is created with an origin naming the centre (its public key is then exported
+    with ``channelwatch ledger pubkey`` for the partner)."""
+    if url is None:
+        if centre is not None or partners:
+            from channelwatch.federation.errors import FederationInputError
+
+            raise FederationInputError("--centre and --partner need --federation URL")
+        return None
+    from channelwatch.api.federation import FederationOptions, read_partner_keys
+    from channelwatch.federation.errors import FederationInputError
+
+    if centre is None:
+        raise FederationInputError("--federation needs --centre (this server's centre: FR, GB)")
+    options = FederationOptions(
+        url=url,
+        centre=centre,
+        partner_keys=read_partner_keys(partners),
+        picture_every_s=picture_every_s,
+        max_age_s=max_age_h * 3600.0,
+    )
+    location = settings.ledger_location()
+    from channelwatch.ledger.ledger import is_url
+
+    if not is_url(location) and not Path(location).exists():
+        from channelwatch.ledger import Ledger
+
+        Path(location).parent.mkdir(parents=True, exist_ok=True)
+        origin = f"channelwatch.{centre.lower()}"
+        Ledger.create(location, origin=origin, key_path=settings.ledger_key_path()).close()
+    return options

@@ -11,13 +11,18 @@ named after itself. Delivery is at least once; apply is exactly once:
   (duplicate window) or, later, by the receiver.
 * **Consumer.** On start (and after a lost connection) the consumer is re-created to deliver from
   the sequence after the last one the ledger says was applied; messages are applied in stream
-  order (:meth:`~channelwatch.federation.node.Node.receive`) and acknowledged only once the
-  receipt is committed. A sequence that skips ahead (a delivery lost in flight) makes it
+  order, each fetched batch in one transaction
+  (:meth:`~channelwatch.federation.node.Node.receive_batch`), and acknowledged only once the
+  receipts are committed. A sequence that skips ahead (a delivery lost in flight) makes it
   re-create the consumer from the ledger's position again, so nothing is skipped; a sequence
   already applied is acknowledged and dropped.
 
 The server may be killed and restarted, and so may either node: the client reconnects for ever,
 and each side resumes from what its ledger and the streams hold.
+
+Everything that reads or writes the ledger (building envelopes, applying a message, taking the
+node's lock) runs in the link's own worker threads, never on the event loop: inside a server the
+loop also answers requests, and the node's lock may be held for a while by a case command.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from channelwatch.federation.envelope import envelope_from_bytes, stream_name
 from channelwatch.federation.errors import EnvelopeError
@@ -35,6 +42,7 @@ from channelwatch.federation.outbox import pending
 from channelwatch.ledger.note import parse_checkpoint
 
 Log = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,13 @@ class Link:
         self.partners = list(partners if partners is not None else node.partner_keys)
         self.stats = LinkStats()
         self._log = log or (lambda _m: None)
+        self._exec: ThreadPoolExecutor | None = None
+
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking ledger work in the link's threads (one per task: publisher, consumers)."""
+        if self._exec is None:
+            self._exec = ThreadPoolExecutor(1 + len(self.partners), thread_name_prefix="cw-link")
+        return await asyncio.get_running_loop().run_in_executor(self._exec, fn, *args)
 
     def _error(self, where: str, exc: BaseException) -> None:
         self.stats.errors += 1
@@ -150,6 +165,10 @@ class Link:
                     await t
             with contextlib.suppress(Exception):
                 await nc.close()
+            ex, self._exec = self._exec, None
+            if ex is not None:
+                # A receive under way finishes its commit (it may need this loop to do so).
+                await asyncio.get_running_loop().run_in_executor(None, ex.shutdown)
 
     # -- streams ---------------------------------------------------------------------------
 
@@ -209,12 +228,15 @@ class Link:
                             f"this ledger has {node.ledger.size} entries: not the same ledger"
                         )
                 before = cursor
-                batch = pending(
-                    node.ledger,
-                    node.centre,
-                    cursor,
-                    previous_size=previous,
-                    limit=self.config.batch,
+                batch = await self._off_loop(
+                    partial(
+                        pending,
+                        node.ledger,
+                        node.centre,
+                        cursor,
+                        previous_size=previous,
+                        limit=self.config.batch,
+                    )
                 )
                 for env in batch.envelopes:
                     ack = await js.publish(
@@ -247,12 +269,16 @@ class Link:
         stream = stream_name(partner)
         info = await self._ensure_stream(js, partner)
         node = self.node
-        with node.locked():
-            start = node.state.partner(partner).stream_seq + 1
+
+        def applied_seq() -> int:
+            with node.locked():
+                return node.state.partner(partner).stream_seq
+
+        start = await self._off_loop(applied_seq) + 1
         first, last = info.state.first_seq, info.state.last_seq
         if last >= start and first > start:
             # Retention dropped messages this centre never applied: say so in the record.
-            node.record_gap(partner, start, first)
+            await self._off_loop(node.record_gap, partner, start, first)
             start = first
         durable = node.centre
         with contextlib.suppress(NotFoundError):
@@ -284,24 +310,38 @@ class Link:
                     msgs = await sub.fetch(self.config.batch, timeout=self.config.fetch_timeout_s)
                 except nats.errors.TimeoutError:
                     continue
+                # Apply the fetched messages together (one commit), up to a sequence that skips
+                # ahead: an earlier delivery was lost in flight, so start again from the ledger.
+                expected = node.state.partner(partner).stream_seq + 1
+                batch: list[tuple[Any, int]] = []
+                lost = False
                 for msg in msgs:
                     seq = int(msg.metadata.sequence.stream)
-                    if seq > node.state.partner(partner).stream_seq + 1:
-                        # An earlier delivery was lost in flight: start again from the ledger.
-                        self.stats.resubscribes += 1
-                        await _unsubscribe(sub)
-                        sub = None
+                    if seq > expected:
+                        lost = True
                         break
-                    receipt = node.receive(partner, msg.data, seq)
-                    await msg.ack()
-                    if receipt.outcome is Outcome.APPLIED:
-                        self.stats.applied += 1
-                        self.stats.by_partner[partner] = self.stats.by_partner.get(partner, 0) + 1
-                    elif receipt.outcome is Outcome.DUPLICATE:
-                        self.stats.duplicates += 1
-                    else:
-                        self.stats.rejected += 1
-                        self._log(f"rejected {partner} #{seq}: {receipt.error}")
+                    batch.append((msg, seq))
+                    expected = max(expected, seq + 1)
+                if batch:
+                    receipts = await self._off_loop(
+                        node.receive_batch, partner, [(m.data, seq) for m, seq in batch]
+                    )
+                    for (msg, seq), receipt in zip(batch, receipts, strict=True):
+                        await msg.ack()
+                        if receipt.outcome is Outcome.APPLIED:
+                            self.stats.applied += 1
+                            self.stats.by_partner[partner] = (
+                                self.stats.by_partner.get(partner, 0) + 1
+                            )
+                        elif receipt.outcome is Outcome.DUPLICATE:
+                            self.stats.duplicates += 1
+                        else:
+                            self.stats.rejected += 1
+                            self._log(f"rejected {partner} #{seq}: {receipt.error}")
+                if lost:
+                    self.stats.resubscribes += 1
+                    await _unsubscribe(sub)
+                    sub = None
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

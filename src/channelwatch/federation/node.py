@@ -13,7 +13,8 @@
 Several processes may write one ledger (the node, and operators' commands from the command line):
 each writer takes the node's lock file, folds what others appended, then writes. The case books
 are rebuilt from the folded events for every command: nothing is applied that the ledger does not
-hold.
+hold. A host that has its own way of recording (the server's group-committing writer, which also
+keeps its store in step) gives it as ``recorder``; the node then writes only through it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -48,12 +49,16 @@ from channelwatch.federation.errors import (
 )
 from channelwatch.federation.share import COMMAND_SENT, GAP, RECEIVED, REJECTED, Kind
 from channelwatch.federation.state import NodeState
-from channelwatch.federation.verify import Verified, verify_envelope
+from channelwatch.federation.verify import SeenCheckpoint, Verified, verify_envelope
 from channelwatch.ledger import Ledger
 from channelwatch.ledger.note import VerifierKey
 
 LINK_ACTOR = "SYSTEM/federation"
 READ_CHUNK = 4096
+
+Recorder = Callable[[Sequence[Event]], Sequence[int]]
+"""Records events in one transaction and returns their ledger indices (default: the ledger's
+``append_many``; a server passes its writer's)."""
 
 
 class Outcome(StrEnum):
@@ -70,6 +75,17 @@ class Receipt:
     msg_id: str | None
     indices: tuple[int, ...] = ()  # ledger indices written (receipt first)
     error: str | None = None
+    event: Event | None = None  # the receipt as recorded (``federation.received``), if applied
+
+
+class _RecorderSink:
+    """A case book's sink that records through the node's recorder, one event at a time."""
+
+    def __init__(self, record: Recorder) -> None:
+        self.record = record
+
+    def append(self, event: Event) -> int:
+        return int(self.record([event])[0])
 
 
 class _BufferSink:
@@ -84,6 +100,107 @@ class _BufferSink:
     def append(self, event: Event) -> int:
         self.events.append(event)
         return self.base + len(self.events) - 1
+
+
+class _Batch:
+    """Messages of one partner being applied under the node's lock: the checks run against
+    what is applied so far (the ledger's, then this batch's), the events wait to be recorded
+    together (see :meth:`Node.receive_batch`)."""
+
+    def __init__(self, node: Node, partner: str) -> None:
+        self.node, self.partner = node, partner
+        self.view = node.state.partner(partner)
+        self.seq_done = self.view.stream_seq
+        self.index_done = self.view.sender_index
+        self.last = self.view.checkpoint
+        self.out: list[Receipt | None] = []
+        self.events: list[Event] = []
+        # (position in out, outcome, msg id, error, number of events, the receipt if applied)
+        self.meta: list[tuple[int, Outcome, str | None, str | None, int, Event | None]] = []
+
+    def take(self, data: bytes, stream_seq: int) -> None:
+        node, view = self.node, self.view
+        pos = len(self.out)
+        self.out.append(None)
+        if stream_seq <= self.seq_done:
+            view.duplicates += 1
+            self.out[pos] = Receipt(Outcome.DUPLICATE, None)
+            return
+        try:
+            env = envelope_from_bytes(data)
+            if env.sender != self.partner:
+                raise EnvelopeError(f"message from {env.sender} on {self.partner}'s stream")
+        except EnvelopeError as exc:
+            self._reject(pos, stream_seq, None, str(exc))
+            return
+        if env.index <= self.index_done:
+            # A re-publication after the stream's duplicate window: applied already.
+            view.duplicates += 1
+            view.stream_seq = max(view.stream_seq, stream_seq)
+            self.seq_done = max(self.seq_done, stream_seq)
+            self.out[pos] = Receipt(Outcome.DUPLICATE, env.msg_id)
+            return
+        key = node.partner_keys.get(self.partner)
+        if key is None:
+            self._reject(pos, stream_seq, env, f"no public key for {self.partner}")
+            return
+        try:
+            verified = verify_envelope(env, key, self.last)
+        except VerificationError as exc:
+            self._reject(pos, stream_seq, env, str(exc))
+            return
+        command = env.kind is Kind.COMMAND and env.event.payload.get("home") == node.centre
+        receipt = node._receipt(env, stream_seq, verified)
+        events = [receipt]
+        if command:
+            events += node._run_forwarded(env, base=node.ledger.size + 1)
+        self._add(pos, Outcome.APPLIED, env.msg_id, None, events, receipt)
+        self.index_done = env.index
+        cp = verified.checkpoint
+        if self.last is None or cp.size >= self.last.size:
+            self.last = SeenCheckpoint(cp.size, cp.root)
+        if command:
+            # Recorded now: the home book of a later command must fold this one's events (only
+            # a command changes this centre's cases; the receipts before it do not).
+            self.flush()
+
+    def _reject(self, pos: int, stream_seq: int, env: Envelope | None, error: str) -> None:
+        payload: dict[str, Any] = {"from": self.partner, "stream_seq": stream_seq, "error": error}
+        if env is not None:
+            payload["msg_id"] = env.msg_id
+            payload["sender_index"] = env.index
+        event = Event(REJECTED, utcnow(), LINK_ACTOR, payload)
+        self._add(pos, Outcome.REJECTED, env.msg_id if env else None, error, [event], None)
+
+    def _add(
+        self,
+        pos: int,
+        outcome: Outcome,
+        msg_id: str | None,
+        error: str | None,
+        events: list[Event],
+        receipt: Event | None,
+    ) -> None:
+        self.events += events
+        self.meta.append((pos, outcome, msg_id, error, len(events), receipt))
+        self.seq_done = max(self.seq_done, int(events[0].payload.get("stream_seq") or 0))
+
+    def flush(self) -> None:
+        """Record what waits, in one transaction, and fold it."""
+        if not self.events:
+            return
+        indices = [int(i) for i in self.node.record(self.events)]
+        self.node.refresh()
+        k = 0
+        for pos, outcome, msg_id, error, n, receipt in self.meta:
+            self.out[pos] = Receipt(outcome, msg_id, tuple(indices[k : k + n]), error, receipt)
+            k += n
+        self.events, self.meta = [], []
+
+    def receipts(self) -> list[Receipt]:
+        out = [r for r in self.out if r is not None]
+        assert len(out) == len(self.out), "every message has its receipt once flushed"
+        return out
 
 
 def default_lock_path(ledger_location: str | Path) -> Path:
@@ -124,9 +241,11 @@ class Node:
         lock_path: Path | None = None,
         sar_region: SarRegionLookup | None = None,
         config: CaseBookConfig | None = None,
+        recorder: Recorder | None = None,
     ) -> None:
         self.centre = check_centre(centre)
         self.ledger = ledger
+        self.record: Recorder = recorder or ledger.append_many
         self.partner_keys = dict(partner_keys or {})
         for code in self.partner_keys:
             check_centre(code)
@@ -136,7 +255,9 @@ class Node:
         self.sar_region = sar_region or _lazy_default_lookup()
         self.config = config or CaseBookConfig()
         self.state = NodeState(self.centre)
-        self.on_applied: list[Callable[[Event], None]] = []
+        # Called with each applied message's receipt, under the lock, once it is recorded and
+        # folded (a host catches its own views up here: nothing else writes meanwhile).
+        self.on_applied: list[Callable[[Receipt], None]] = []
         for code in self.partner_keys:
             self.state.partner(code)
         self.refresh()
@@ -171,38 +292,27 @@ class Node:
 
     def receive(self, partner: str, data: bytes, stream_seq: int) -> Receipt:
         """Apply one message of ``partner``'s stream (sequence ``stream_seq``), durably."""
+        return self.receive_batch(partner, [(data, stream_seq)])[0]
+
+    def receive_batch(self, partner: str, messages: Sequence[tuple[bytes, int]]) -> list[Receipt]:
+        """Apply messages of ``partner``'s stream, in stream order, durably: one receipt each.
+
+        They are recorded in one transaction (one commit, one fsync for the lot), except that
+        what follows a partner's command on one of this centre's cases goes in another: the
+        home book that runs a later command must see that command's events. The callbacks of
+        :attr:`on_applied` run once everything is recorded and folded, still under the lock.
+        """
         with self.locked():
-            view = self.state.partner(partner)
-            if stream_seq <= view.stream_seq:
-                view.duplicates += 1
-                return Receipt(Outcome.DUPLICATE, None)
-            try:
-                env = envelope_from_bytes(data)
-                if env.sender != partner:
-                    raise EnvelopeError(f"message from {env.sender} on {partner}'s stream")
-            except EnvelopeError as exc:
-                return self._reject(partner, stream_seq, None, str(exc))
-            if env.index <= view.sender_index:
-                # A re-publication after the stream's duplicate window: applied already.
-                view.duplicates += 1
-                view.stream_seq = max(view.stream_seq, stream_seq)
-                return Receipt(Outcome.DUPLICATE, env.msg_id)
-            key = self.partner_keys.get(partner)
-            if key is None:
-                return self._reject(partner, stream_seq, env, f"no public key for {partner}")
-            try:
-                verified = verify_envelope(env, key, view.checkpoint)
-            except VerificationError as exc:
-                return self._reject(partner, stream_seq, env, str(exc))
-            receipt = self._receipt(env, stream_seq, verified)
-            events = [receipt]
-            if env.kind is Kind.COMMAND and env.event.payload.get("home") == self.centre:
-                events += self._run_forwarded(env, base=self.ledger.size + 1)
-            indices = self.ledger.append_many(events)
-            self.refresh()
-        for callback in self.on_applied:
-            callback(receipt)
-        return Receipt(Outcome.APPLIED, env.msg_id, tuple(indices))
+            batch = _Batch(self, partner)
+            for data, stream_seq in messages:
+                batch.take(data, stream_seq)
+            batch.flush()
+            receipts = batch.receipts()
+            for done in receipts:
+                if done.outcome is Outcome.APPLIED:
+                    for callback in self.on_applied:
+                        callback(done)
+        return receipts
 
     def _receipt(self, env: Envelope, stream_seq: int, verified: Verified) -> Event:
         cp = verified.checkpoint
@@ -271,15 +381,6 @@ class Node:
             },
         )
 
-    def _reject(self, partner: str, stream_seq: int, env: Envelope | None, error: str) -> Receipt:
-        payload: dict[str, Any] = {"from": partner, "stream_seq": stream_seq, "error": error}
-        if env is not None:
-            payload["msg_id"] = env.msg_id
-            payload["sender_index"] = env.index
-        indices = self.ledger.append_many([Event(REJECTED, utcnow(), LINK_ACTOR, payload)])
-        self.refresh()
-        return Receipt(Outcome.REJECTED, env.msg_id if env else None, tuple(indices), error)
-
     def record_gap(self, partner: str, missing_from_seq: int, resume_seq: int) -> int:
         """Record that the partner's stream no longer holds ``missing_from_seq`` up to
         ``resume_seq - 1`` (expired by its retention): they can no longer be applied."""
@@ -289,7 +390,7 @@ class Node:
                 "missing_from_seq": missing_from_seq,
                 "resume_seq": resume_seq,
             }
-            index = self.ledger.append(Event(GAP, utcnow(), LINK_ACTOR, payload))
+            index = int(self.record([Event(GAP, utcnow(), LINK_ACTOR, payload)])[0])
             self.refresh()
             return index
 
@@ -303,7 +404,8 @@ class Node:
             )
         with self.locked():
             try:
-                return self._book(self.state.own_case_events, self.ledger).execute(command)
+                sink = _RecorderSink(self.record)
+                return self._book(self.state.own_case_events, sink).execute(command)
             finally:
                 self.refresh()
 
@@ -328,18 +430,20 @@ class Node:
             try:
                 self._book(view.case_events, MemorySink()).execute(shadow)
             except CaseCommandError as exc:
-                self.ledger.append(
-                    Event(
-                        str(CaseEvent.COMMAND_REFUSED),
-                        command.time,
-                        actor.tag,
-                        {
-                            "case_id": ref,
-                            "actor": actor_to_dict(actor),
-                            "command": f"{type(command).__name__} (to {home})",
-                            "error": str(exc),
-                        },
-                    )
+                self.record(
+                    [
+                        Event(
+                            str(CaseEvent.COMMAND_REFUSED),
+                            command.time,
+                            actor.tag,
+                            {
+                                "case_id": ref,
+                                "actor": actor_to_dict(actor),
+                                "command": f"{type(command).__name__} (to {home})",
+                                "error": str(exc),
+                            },
+                        )
+                    ]
                 )
                 self.refresh()
                 raise
@@ -349,7 +453,7 @@ class Node:
                 "command": command_to_dict(command),
                 "actor": actor_to_dict(actor),
             }
-            index = self.ledger.append(Event(COMMAND_SENT, command.time, actor.tag, payload))
+            index = int(self.record([Event(COMMAND_SENT, command.time, actor.tag, payload)])[0])
             self.refresh()
             return index
 

@@ -8,11 +8,15 @@ dropped by the stream (same ``Nats-Msg-Id``) or by the receiver (an index it has
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from channelwatch.federation.envelope import Envelope
 from channelwatch.federation.share import share
 from channelwatch.ledger import Ledger
+from channelwatch.ledger.errors import LedgerError
+from channelwatch.ledger.merkle import inclusion_path
+from channelwatch.ledger.proofs import verify_inclusion
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +52,41 @@ def pending(
     consistency: tuple[bytes, ...] = ()
     if previous_size is not None and 0 < previous_size < size:
         consistency = ledger.prove_consistency(previous_size, size).path
+    proofs = _inclusion_proofs(ledger, [e.index for e, _ in shared], size, checkpoint.root)
     out = []
     for entry, (kind, event) in shared:
-        proof = ledger.prove_inclusion(entry.index, size)
+        leaf, path = proofs[entry.index]
         out.append(
             Envelope(
                 sender=centre,
                 kind=kind,
                 index=entry.index,
                 event=event,
-                leaf_hash=proof.leaf,
+                leaf_hash=leaf,
                 checkpoint=checkpoint.text,
-                inclusion=proof.path,
+                inclusion=path,
                 previous_size=previous_size,
                 consistency=consistency,
             )
         )
         previous_size, consistency = size, ()
     return OutboxBatch(out, next_index)
+
+
+def _inclusion_proofs(
+    ledger: Ledger, indices: Sequence[int], size: int, root: bytes
+) -> dict[int, tuple[bytes, tuple[bytes, ...]]]:
+    """(leaf hash, audit path) of each of ``indices`` in the tree of ``size``, checked against
+    ``root``. One memo of subtree hashes serves the whole batch: neighbouring entries share
+    most of their paths (one proof at a time read and hashed them again for each entry)."""
+    complete = ledger._completer()
+    first, last = min(indices), max(indices)
+    leaves = ledger.backend.leaves(first, last + 1)
+    out = {}
+    for i in indices:
+        leaf = leaves[i - first]
+        path = tuple(inclusion_path(i, size, complete))
+        if not verify_inclusion(i, size, leaf, path, root):
+            raise LedgerError(f"the stored tree does not prove entry {i}: run verify")
+        out[i] = (leaf, path)
+    return out

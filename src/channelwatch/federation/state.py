@@ -146,7 +146,17 @@ class NodeState:
         elif kind == Kind.TRACK:
             view.tracks = inner.payload
         elif kind == Kind.CONTACT:
-            view.contacts.append({"type": inner.type, **inner.payload})
+            # With the receipt's index and time: a host can rebuild its rows of the latest ones.
+            view.contacts.append(
+                {
+                    **inner.payload,
+                    "type": inner.type,
+                    "actor": inner.actor,
+                    "event_time": inner.time.isoformat(),
+                    "ledger_index": index,
+                    "sender_index": p.get("sender_index"),
+                }
+            )
 
     def summary(self) -> dict[str, Any]:
         from channelwatch.cases.codec import case_to_dict

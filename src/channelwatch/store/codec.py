@@ -21,12 +21,16 @@ def _clean(obj: Any) -> Any:
     return obj
 
 
+# one encoder for every body: json.dumps with options builds a new one on each call
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def dumps(obj: Any) -> str:
     """Compact JSON of a body; NaN and infinities become null, datetimes ISO 8601 UTC."""
     try:
-        return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return _ENCODER.encode(obj)
     except (ValueError, TypeError):
-        return json.dumps(_clean(obj), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return _ENCODER.encode(_clean(obj))
 
 
 def loads(text: str | bytes | None) -> Any:

@@ -16,12 +16,14 @@ predicted, gated, assigned and updated together; there is no per-track Python ob
 
 A scan is "full" when the sensor looked everywhere (a radar sweep): then tracks without a plot
 count a miss. A single sighting is not full: it counts hits only, and deletion is by age.
+:meth:`KinematicTracker.step_batch` takes many plots that are not a full scan at once (lone plots
+and sightings from several sensors): a track may take several of them, one per pass.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -65,6 +67,8 @@ class StepResult:
     deleted_confirmed: BoolArray  # per deleted track: was it confirmed (a lost track)
     deleted_x: FloatArray  # (k, 4) last state of each deleted track, at deleted_t_update_s
     deleted_t_update_s: FloatArray
+    # per detection (nearest mode only): it chose a track that took a better detection
+    det_contested: BoolArray = field(default_factory=lambda: np.empty(0, np.bool_))
 
 
 _FIELDS = (
@@ -164,12 +168,18 @@ class KinematicTracker:
         r_var_m2: npt.ArrayLike | None = None,
         *,
         full_scan: bool = True,
+        start_tracks: bool = True,
+        nearest: bool = False,
     ) -> StepResult:
         """Process the detections ``z`` (m, 2) in metres taken at time ``t_s`` seconds.
 
         ``r_var_m2`` is each detection's position variance per axis (scalar or (m,)), by default
-        ``sigma_m ** 2``. Raises :class:`TrackInputError` on non-finite input or time going back;
-        the tracker is unchanged then.
+        ``sigma_m ** 2``. With ``start_tracks=False`` the detections no track took are left
+        alone (their ``det_track_id`` is -1) rather than starting tracks. With ``nearest=True``
+        each detection goes to its own best track, as if it came alone, and a track chosen by
+        several takes the best of them (the others are left; see :meth:`step_batch`). Raises
+        :class:`TrackInputError` on non-finite input or time going back; the tracker is
+        unchanged then.
         """
         cfg = self.config
         z_arr = np.asarray(z, dtype=np.float64).reshape(-1, 2)
@@ -188,8 +198,14 @@ class KinematicTracker:
 
         tr = np.empty(0, np.intp)
         dc = np.empty(0, np.intp)
-        if n and m:
+        contested = np.zeros(m if nearest else 0, np.bool_)
+        if n and m and nearest:
+            tr, dc, chose = self._associate_nearest(z_arr, r)
+            contested[chose] = True
+            contested[dc] = False
+        elif n and m:
             tr, dc = self._associate(z_arr, r)
+        if tr.size:
             self.x[tr], self.p[tr] = update_position(self.x[tr], self.p[tr], z_arr[dc], r[dc])
 
         hit = np.zeros(n, np.bool_)
@@ -226,6 +242,8 @@ class KinematicTracker:
         deleted = self._delete(dead)
 
         free = det_track_id < 0
+        if not start_tracks:
+            free[:] = False
         det_started = free.copy()
         if free.any():
             started = self._start(t_now, z_arr[free], r[free])
@@ -243,6 +261,7 @@ class KinematicTracker:
             deleted_confirmed=deleted[1],
             deleted_x=deleted[2],
             deleted_t_update_s=deleted[3],
+            det_contested=contested,
         )
 
     def expire(self, t_s: float) -> StepResult:
@@ -260,6 +279,79 @@ class KinematicTracker:
             deleted_confirmed=deleted[1],
             deleted_x=deleted[2],
             deleted_t_update_s=deleted[3],
+        )
+
+    def step_batch(
+        self, t_s: float, z: npt.ArrayLike, r_var_m2: npt.ArrayLike | None = None
+    ) -> StepResult:
+        """Process plots taken about ``t_s`` that are not a full scan (lone plots and sightings,
+        from several sensors at once): no track counts a miss, and a track may take several.
+
+        It gives what taking the plots one at a time gives, whatever their order, computed in
+        passes. Every plot chooses its best track as a lone plot would (confirmed tracks first),
+        and a track chosen by several takes the best of them; the others choose again, against
+        the updated track, in the next pass. So two plots of one target from two sensors update
+        it one after the other (sequential Kalman updates at one time are the joint update), and
+        a duplicate track starves as it would. Plots no track could take start tracks, except a
+        plot inside the gate of an earlier such plot: it is offered again once that plot's track
+        exists. Every pass takes or starts at least one plot. Input errors as :meth:`step`.
+        """
+        cfg = self.config
+        z_arr = np.asarray(z, dtype=np.float64).reshape(-1, 2)
+        m = z_arr.shape[0]
+        if r_var_m2 is None:
+            r = np.full(m, cfg.sigma_m**2)
+        else:
+            r = np.broadcast_to(np.asarray(r_var_m2, dtype=np.float64), (m,)).copy()
+        if not np.isfinite(z_arr).all():
+            raise TrackInputError("detections must be finite numbers (a NaN or inf was given)")
+        if m and not (np.isfinite(r).all() and (r > 0.0).all()):
+            raise TrackInputError(f"detection variances must be finite and > 0, got {r!r}")
+        if not math.isfinite(t_s) or (self.t_s is not None and t_s < self.t_s):
+            self._advance(t_s)  # raises, naming the bad time; nothing has changed
+        owner = np.full(m, -1, np.int64)
+        started = np.zeros(m, np.bool_)
+        # tracks past their coasting time are gone before the first plot, as one at a time
+        passes: list[StepResult] = [self.expire(float(t_s))]
+        born: list[Int64Array] = []
+        todo = np.arange(m)  # plots to offer to the tracks
+        fresh = np.empty(0, np.intp)  # plots no track could take: they start tracks
+        first = True
+        while True:
+            if todo.size or first:
+                first = False
+                res = self.step(
+                    t_s, z_arr[todo], r[todo], full_scan=False, start_tracks=False, nearest=True
+                )
+                passes.append(res)
+                took = res.det_track_id >= 0
+                owner[todo[took]] = res.det_track_id[took]
+                fresh = np.concatenate([fresh, todo[~took & ~res.det_contested]])
+                todo = todo[res.det_contested]  # their track took a better plot: ask again
+                continue
+            if not fresh.size:
+                break
+            fresh.sort()
+            lead = fresh[separated(z_arr[fresh], r[fresh], cfg.gate_d2)]
+            ids = self._start(float(t_s), z_arr[lead], r[lead])
+            owner[lead] = ids
+            started[lead] = True
+            born.append(ids)
+            todo = np.setdiff1d(fresh, lead, assume_unique=True)
+            fresh = np.empty(0, np.intp)
+        confirmed = [p.confirmed_ids for p in passes]
+        if cfg.confirm_m == 1:  # one hit confirms: new tracks are born confirmed
+            confirmed += born
+        return StepResult(
+            t_s=float(t_s),
+            det_track_id=owner,
+            det_started=started,
+            updated_ids=np.concatenate([p.updated_ids for p in passes]),
+            confirmed_ids=np.concatenate(confirmed),
+            deleted_ids=np.concatenate([p.deleted_ids for p in passes]),
+            deleted_confirmed=np.concatenate([p.deleted_confirmed for p in passes]),
+            deleted_x=np.concatenate([p.deleted_x for p in passes]),
+            deleted_t_update_s=np.concatenate([p.deleted_t_update_s for p in passes]),
         )
 
     # ----------------------------------------------------------------- parts
@@ -283,6 +375,30 @@ class KinematicTracker:
         second = ~first & ~used[cols]
         r2, c2 = gnn_assign(rows[second], cols[second], cost[second], n, m)
         return np.concatenate([r1, r2]), np.concatenate([c1, c2])
+
+    def _associate_nearest(
+        self, z: FloatArray, r: FloatArray
+    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+        """(tracks, plots) taken, and every plot that chose a track."""
+        cfg = self.config
+        m = z.shape[0]
+        x_pos = self.x[:, :2]
+        p_pos = self.p[:, :2, :2]
+        radius = gate_radius_m(p_pos, float(r.max()), cfg.gate_d2)
+        rows, cols = candidate_pairs(x_pos, radius, z)
+        d2, cost = pair_costs(x_pos, p_pos, z, r, rows, cols, cfg.log_clutter_ratio)
+        ok = (d2 <= cfg.gate_d2) & (cost < 0.0)  # as GNN: only pairs likelier than clutter
+        rows, cols, cost = rows[ok], cols[ok], cost[ok]
+        # a plot that a confirmed track could take looks at confirmed tracks only
+        first = self.confirmed[rows]
+        has_confirmed = np.zeros(m, np.bool_)
+        has_confirmed[cols[first]] = True
+        keep = first | ~has_confirmed[cols]
+        rows, cols, cost = rows[keep], cols[keep], cost[keep]
+        best = _cheapest(cols, cost)  # each plot's own best track
+        rows, cols, cost = rows[best], cols[best], cost[best]
+        won = _cheapest(rows, cost)  # each track's best plot among those that chose it
+        return rows[won].astype(np.intp), cols[won].astype(np.intp), cols.astype(np.intp)
 
     def _write_trail(self, rows: npt.NDArray[np.intp]) -> None:
         if rows.size == 0:
@@ -338,3 +454,39 @@ class KinematicTracker:
         for name in _FIELDS:
             setattr(self, name, np.concatenate([getattr(self, name), new[name]]))
         return new_ids
+
+
+def _cheapest(key: npt.NDArray[np.intp], cost: FloatArray) -> npt.NDArray[np.intp]:
+    """Index of the lowest-cost entry for each distinct key."""
+    if key.size == 0:
+        return np.empty(0, np.intp)
+    order = np.lexsort((cost, key))
+    k = key[order]
+    first = np.ones(k.size, np.bool_)
+    first[1:] = k[1:] != k[:-1]
+    return order[first].astype(np.intp)
+
+
+def separated(z: FloatArray, r_var_m2: FloatArray, gate_d2: float) -> BoolArray:
+    """Plots to start tracks from: each plot, in order, unless an earlier plot kept is within
+    the gate of a new track (``d^2 <= gate_d2 * (r_i + r_j)``). The first plot is always kept."""
+    m = z.shape[0]
+    keep = np.ones(m, np.bool_)
+    if m < 2:
+        return keep
+    from scipy.spatial import cKDTree
+
+    pairs = cKDTree(z).query_pairs(
+        math.sqrt(gate_d2 * 2.0 * float(r_var_m2.max())), output_type="ndarray"
+    )
+    if pairs.size == 0:
+        return keep
+    i, j = pairs[:, 0], pairs[:, 1]  # i < j
+    d2 = ((z[i] - z[j]) ** 2).sum(axis=1)
+    close = d2 <= gate_d2 * (r_var_m2[i] + r_var_m2[j])
+    order = np.lexsort((j[close], i[close]))
+    # in order of the earlier plot: its own fate is settled before it can block a later one
+    for a, b in zip(i[close][order].tolist(), j[close][order].tolist(), strict=True):
+        if keep[a]:
+            keep[b] = False
+    return keep

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from channelwatch.events import Event, EventSink
 from channelwatch.geo import MS_PER_KN, LocalProjection
@@ -83,6 +84,9 @@ class PictureConfig:
     correlation_max_speed_diff_ms: float = 2.5
     correlation_confirm: int = 2  # consecutive agreeing checks to correlate (and to undo it)
     late_tolerance_s: float = 5.0  # contacts this late are taken at the tracker's time
+    # lone plots taken together (ingest_contacts) span at most this: at 12 kn a boat moves
+    # 6 m in a second, well inside a plot's 50 m
+    contact_group_s: float = 1.0
 
     def __post_init__(self) -> None:
         lo, hi = self.small_boat_speed_kn
@@ -103,6 +107,10 @@ class PictureConfig:
             )
         if self.late_tolerance_s < 0:
             raise TrackInputError(f"late_tolerance_s must be >= 0, got {self.late_tolerance_s!r}")
+        if not 0.0 <= self.contact_group_s < math.inf:
+            raise TrackInputError(
+                f"contact_group_s must be finite and >= 0, got {self.contact_group_s!r}"
+            )
 
 
 class _ContactMeta:
@@ -165,7 +173,12 @@ class Tracker:
         self.actor = actor
         self.policy_hash = policy_hash
         self._meta: dict[int, _ContactMeta] = {}
-        self.counts = {"contacts": 0, "stale_contacts": 0, "distress_calls_refused": 0}
+        self.counts = {
+            "contacts": 0,
+            "stale_contacts": 0,
+            "bad_contacts": 0,
+            "distress_calls_refused": 0,
+        }
 
     # --------------------------------------------------------------- input
     def ingest(self, obs: AisPosition | AisStatic | ContactReport) -> list[Event]:
@@ -200,6 +213,20 @@ class Tracker:
         if not reports:
             return []
         return self._contacts(list(reports), full_scan=True)
+
+    def ingest_contacts(self, reports: Sequence[ContactReport]) -> list[Event]:
+        """Take many plots and sightings that are not a full sweep (lone plots from several
+        sensors, as they come in), associated together: no track counts a miss for not being
+        among them, and a track may take several of them (one per pass, see
+        :meth:`KinematicTracker.step_batch`).
+
+        Reports are taken in time order, in groups spanning at most
+        ``PictureConfig.contact_group_s``, each at its latest time. Reports that cannot be
+        tracked (a time without a UTC offset, a position or sigma that is not a finite number)
+        are skipped and counted (``bad_contacts``), as are those more than
+        ``late_tolerance_s`` behind the tracker's time (``stale_contacts``): the rest is taken.
+        """
+        return self._emit(self._contact_batch(list(reports)))
 
     def tick(self, now: datetime) -> list[Event]:
         """Let time pass to ``now``: announce AIS gaps, drop silent targets and lost tracks."""
@@ -245,7 +272,14 @@ class Tracker:
         x, y = self.projection.to_xy(lat, lon)
         result = self.core.step(t_s, np.column_stack([x, y]), sigma**2, full_scan=full_scan)
         self.counts["contacts"] += len(reports)
-        for report, track_id in zip(reports, result.det_track_id.tolist(), strict=True):
+        self._note_reports(reports, result.det_track_id.tolist())
+        notices = self._lost(result)
+        notices += self._classify(t_s)
+        return self._emit(notices)
+
+    def _note_reports(self, reports: Sequence[ContactReport], track_ids: Sequence[int]) -> None:
+        """What each report says beyond its position, kept with the track it went to."""
+        for report, track_id in zip(reports, track_ids, strict=True):
             meta = self._meta.get(track_id)
             if meta is None:
                 meta = self._meta[track_id] = _ContactMeta()
@@ -258,9 +292,62 @@ class Tracker:
                 meta.evidence = TrackKind.SMALL_BOAT
             elif meta.evidence is None:
                 meta.evidence = description_kind(report.description)
-        notices = self._lost(result)
-        notices += self._classify(t_s)
-        return self._emit(notices)
+
+    def _contact_batch(self, reports: list[ContactReport]) -> list[Notice]:
+        """Reports that are not a full scan, in groups of at most ``contact_group_s``."""
+        good: list[ContactReport] = []
+        times: list[float] = []
+        t_min = (
+            self.core.t_s - self.config.late_tolerance_s if self.core.t_s is not None else -math.inf
+        )
+        for r in reports:
+            offset = r.time.utcoffset() if isinstance(r.time, datetime) else None
+            ok = (
+                offset is not None
+                and isinstance(r.sigma_m, int | float)
+                and math.isfinite(r.sigma_m)
+                and r.sigma_m > 0
+                and isinstance(r.lat, int | float)
+                and isinstance(r.lon, int | float)
+                and math.isfinite(r.lat)
+                and math.isfinite(r.lon)
+                and abs(r.lat) <= 90.0
+            )
+            if not ok:
+                self.counts["bad_contacts"] += 1
+                continue
+            t = r.time.timestamp()
+            if t < t_min:
+                self.counts["stale_contacts"] += 1
+                continue
+            good.append(r)
+            times.append(t)
+        if not good:
+            return []
+        order = np.argsort(np.array(times), kind="stable")
+        good = [good[k] for k in order.tolist()]
+        t_sorted = np.array(times)[order]
+        x, y = self.projection.to_xy(
+            np.array([r.lat for r in good], float), np.array([r.lon for r in good], float)
+        )
+        z = np.column_stack([np.atleast_1d(x), np.atleast_1d(y)])
+        r_var = np.array([r.sigma_m for r in good], float) ** 2
+        # group ends: where the time since the group's first report passes the window
+        window = self.config.contact_group_s
+        notices: list[Notice] = []
+        start = 0
+        while start < len(good):
+            stop = int(np.searchsorted(t_sorted, t_sorted[start] + window, side="right"))
+            t_s = float(t_sorted[stop - 1])
+            if self.core.t_s is not None:
+                t_s = max(t_s, self.core.t_s)
+            result = self.core.step_batch(t_s, z[start:stop], r_var[start:stop])
+            self.counts["contacts"] += stop - start
+            self._note_reports(good[start:stop], result.det_track_id.tolist())
+            notices += self._lost(result)
+            notices += self._classify(t_s)
+            start = stop
+        return notices
 
     def _lost(self, result: StepResult) -> list[Notice]:
         notices: list[Notice] = []
@@ -321,6 +408,7 @@ class Tracker:
             match[ai_sel] = aj_sel
         speed_ms = np.hypot(x_c[:, 2], x_c[:, 3])
         v_sig = np.sqrt(np.maximum(np.linalg.eigvalsh(p_c[:, 2:, 2:])[:, 1], 0.0))
+        steady_kn = self._steady_speeds_kn(rows, v_sig, speed_ms)
         lat, lon = self.projection.to_latlon(x_c[:, 0], x_c[:, 1])
         notices: list[Notice] = []
         for k, row in enumerate(rows.tolist()):
@@ -333,7 +421,7 @@ class Tracker:
             notices += self._correlation_step(meta, mmsi, t_s, base)
             if meta.correlated is not None:
                 continue
-            speed_kn = self._steady_speed_kn(row, float(v_sig[k]), float(speed_ms[k]))
+            speed_kn = steady_kn[k]
             kind = meta.evidence or contact_kind(speed_kn, cfg.small_boat_speed_kn)
             if kind == TrackKind.SMALL_BOAT and nearby[k] and meta.evidence is None:
                 kind = TrackKind.UNKNOWN  # an AIS vessel is right there: wait for correlation
@@ -354,21 +442,38 @@ class Tracker:
                 notices.append(("track.new_small_boat", t_s, payload))
         return notices
 
-    def _steady_speed_kn(self, row: int, v_sigma_ms: float, speed_ms: float) -> float | None:
-        """Speed for classing a track, or None while it is too uncertain.
+    def _steady_speeds_kn(
+        self, rows: npt.NDArray[np.intp], v_sigma_ms: FloatArray, speed_ms: FloatArray
+    ) -> list[float | None]:
+        """Speed for classing each track (knots), or None while it is too uncertain.
 
         The filter's velocity follows manoeuvres and is noisy; the mean velocity over the trail
         (a minute or more of filtered positions) is steadier, so it is preferred when it is known
-        better."""
+        better. All tracks at once: the trail's first and last points, from the ring buffers."""
+        core = self.core
         limit = self.config.speed_known_sigma_ms
-        t_trail, xy = self.core.trail(row)
-        span = float(t_trail[-1] - t_trail[0]) if t_trail.size > 1 else 0.0
-        if span > 0.0:
-            pos_sigma = float(position_sigma_m(self.core.p[row : row + 1])[0])
-            trail_sigma = math.sqrt(2.0) * pos_sigma / span
-            if trail_sigma < v_sigma_ms and trail_sigma <= limit:
-                return float(np.hypot(*(xy[-1] - xy[0])) / span / MS_PER_KN)
-        return speed_ms / MS_PER_KN if v_sigma_ms <= limit else None
+        length = core.config.trail_len
+        count = core.trail_count[rows]
+        first = (count - np.minimum(count, length)) % length
+        last = (count - 1) % length
+        span = core.trail_t[rows, last] - core.trail_t[rows, first]
+        moved = core.trail_xy[rows, last] - core.trail_xy[rows, first]
+        pos_sigma = position_sigma_m(core.p[rows])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            trail_sigma = np.where(span > 0.0, math.sqrt(2.0) * pos_sigma / span, np.inf)
+            trail_kn = np.hypot(moved[:, 0], moved[:, 1]) / span / MS_PER_KN
+        use_trail = (span > 0.0) & (trail_sigma < v_sigma_ms) & (trail_sigma <= limit)
+        filter_kn = speed_ms / MS_PER_KN
+        return [
+            float(tk) if ut else (float(fk) if vs <= limit else None)
+            for tk, ut, fk, vs in zip(
+                trail_kn.tolist(),
+                use_trail.tolist(),
+                filter_kn.tolist(),
+                v_sigma_ms.tolist(),
+                strict=True,
+            )
+        ]
 
     def _correlation_step(
         self, meta: _ContactMeta, mmsi: int | None, t_s: float, base: dict[str, Any]
@@ -437,6 +542,14 @@ class Tracker:
         sigma = position_sigma_m(p)
         quality = core.quality()[rows]
         views: list[TrackView] = []
+        instants: dict[float, datetime] = {}  # tracks updated together share their trail times
+
+        def instant(t_s: float) -> datetime:
+            t = instants.get(t_s)
+            if t is None:
+                t = instants[t_s] = datetime.fromtimestamp(t_s, UTC)
+            return t
+
         for k, row in enumerate(rows.tolist()):
             track_id = int(core.ids[row])
             meta = self._meta.get(track_id) or _ContactMeta()
@@ -455,11 +568,14 @@ class Tracker:
                     cog_deg=_course_deg(float(x[k, 2]), float(x[k, 3])),
                     position_sigma_m=round(float(sigma[k]), 1),
                     quality=round(float(quality[k]), 3),
-                    last_update=datetime.fromtimestamp(float(core.t_update[row]), UTC),
+                    last_update=instant(float(core.t_update[row])),
                     trail=tuple(
-                        (datetime.fromtimestamp(float(t), UTC), float(a), float(b))
+                        (instant(t), a, b)
                         for t, a, b in zip(
-                            t_trail, np.atleast_1d(tr_lat), np.atleast_1d(tr_lon), strict=True
+                            t_trail.tolist(),
+                            np.atleast_1d(tr_lat).tolist(),
+                            np.atleast_1d(tr_lon).tolist(),
+                            strict=True,
                         )
                     ),
                     confirmed=bool(core.confirmed[row]),

@@ -32,7 +32,17 @@ class TrackView:
     ship_type: int | None = None
     length_m: float | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, times: dict[datetime, str] | None = None) -> dict[str, Any]:
+        """JSON-ready; ``times`` is a cache of ISO strings that the views of one picture may
+        share (their trails hold the same few instants)."""
+        if times is None:
+            times = {}
+        trail = []
+        for t, la, lo in self.trail:
+            text = times.get(t)
+            if text is None:
+                text = times[t] = t.isoformat()
+            trail.append([text, la, lo])
         return {
             "track_id": self.track_id,
             "kind": str(self.kind),
@@ -43,7 +53,7 @@ class TrackView:
             "position_sigma_m": self.position_sigma_m,
             "quality": self.quality,
             "last_update": self.last_update.isoformat(),
-            "trail": [[t.isoformat(), la, lo] for t, la, lo in self.trail],
+            "trail": trail,
             "confirmed": self.confirmed,
             "mmsi": self.mmsi,
             "correlated_mmsi": self.correlated_mmsi,

@@ -22,6 +22,7 @@ from channelwatch.api.errors import AuthenticationError
 from channelwatch.store import Repository, UserRecord
 
 USER_CACHE_S = 5.0  # a disabled user or a revoked token stops working within this time
+VERIFIED_CACHE = 10_000  # tokens whose signature was checked, kept by their exact text
 
 
 class TokenVerifier(Protocol):
@@ -53,6 +54,7 @@ class LocalTokenVerifier:
         self._revoked: set[str] = set()
         self._revoked_at = -1e18
         self._lock = threading.Lock()
+        self._verified: dict[str, tuple[TokenClaims, UserRecord, Principal]] = {}
 
     def _user(self, username: str) -> UserRecord | None:
         now = self._clock()
@@ -86,7 +88,16 @@ class LocalTokenVerifier:
         )
 
     def verify(self, token: str) -> Principal:
-        claims = self.signer.verify(token)
+        # A token string that verified once verifies again: its signature and claims are kept
+        # (the expiry, the user and revocations are checked every time); this saves decoding
+        # and an HMAC on every request of a busy client.
+        hit = self._verified.get(token)
+        if hit is None:
+            claims = self.signer.verify(token)
+        else:
+            claims = hit[0]
+            if time.time() >= claims.exp:
+                raise AuthenticationError("token expired: log in again")
         user = self._user(claims.sub)
         if user is None or user.disabled:
             raise AuthenticationError("unknown or disabled user")
@@ -94,7 +105,14 @@ class LocalTokenVerifier:
             raise AuthenticationError("token revoked: log in again")
         if self._is_revoked(claims.jti):
             raise AuthenticationError("token revoked: log in again")
-        return self.principal(claims, user)
+        if hit is not None and hit[1] is user:
+            return hit[2]
+        principal = self.principal(claims, user)
+        with self._lock:
+            if len(self._verified) >= VERIFIED_CACHE:
+                self._verified.clear()
+            self._verified[token] = (claims, user, principal)
+        return principal
 
     def revoke(self, principal: Principal) -> None:
         self.store.revoke_token(principal.token_id, principal.expires_at)

@@ -8,21 +8,27 @@ published on the bus. Distress calls are scored against the cases (the suggestio
 and shown; the operator decides). Case commands run one at a time in the case book's thread,
 whose sink is the ledger writer. Advice is recorded when shown; a decision is a separate call
 that names the advice it was given.
+
+With a federation attached (:class:`FederationHooks`, see ``channelwatch.api.federation``), the
+partner centres' shared picture joins the answers (their tracks, cases ``FR:C-0001``), case
+commands hold the federation node's lock, and handover commands on a partner's case are sent to
+its home centre instead of this book.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 import secrets
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -40,7 +46,7 @@ from channelwatch.api.live.projection import (
     contact_event,
     project,
 )
-from channelwatch.api.live.tracking import TrackerRunner, same_sweep
+from channelwatch.api.live.tracking import TrackerQueue, TrackerRunner
 from channelwatch.api.live.writer import Committed, LedgerWriter
 from channelwatch.bus import Audience, Bus, Message
 from channelwatch.events import Event
@@ -67,6 +73,7 @@ class OperationsConfig:
     forcing_wind: str | None = None
     forcing_current: str | None = None
     tracker_process: bool = True  # the tracker in its own process (see tracking.py)
+    commit_window_s: float = 0.004  # group commit: at most one ledger commit per window
 
 
 @dataclass(slots=True)
@@ -116,8 +123,39 @@ class _Picture:
     regions: dict[str, str] = field(default_factory=dict)  # last SAR region of small boats
     persons: dict[str, int] = field(default_factory=dict)
     pickup_alerted: dict[str, datetime] = field(default_factory=dict)
-    tracks: list[dict[str, Any]] = field(default_factory=list)
+    tracks: list[dict[str, Any]] = field(default_factory=list)  # this centre's own
+    partner_tracks: list[dict[str, Any]] = field(default_factory=list)  # partners' (federation)
     time: datetime | None = None
+
+
+class FederationHooks(Protocol):
+    """What the service needs of a federation link (``channelwatch.api.federation``).
+
+    ``locked`` and ``forward`` block (file lock, ledger commit): call them from a worker thread.
+    """
+
+    centre: str
+
+    def locked(self) -> AbstractContextManager[None]:
+        """Exclusive with the link's writes of case events, and folded up to date."""
+        ...
+
+    def is_partner_case(self, case_id: str) -> bool: ...
+
+    def partner_case(self, ref: str) -> dict[str, Any] | None: ...
+
+    def partner_cases(self) -> list[dict[str, Any]]: ...
+
+    def partner_tracks(self) -> list[dict[str, Any]]:
+        """The partners' latest shared track pictures (ids ``FR:...``, ``origin`` set)."""
+        ...
+
+    def forward(self, command: Any) -> tuple[list[tuple[int, Event]], BaseException | None]:
+        """Record a handover command on a partner's case and queue it for its home centre:
+        the (index, event) recorded, and the refusal if it was refused here first."""
+        ...
+
+    def stats(self) -> dict[str, Any]: ...
 
 
 def contact_dict(
@@ -218,12 +256,12 @@ class Operations:
         self.clock = clock or Clock()
         self.region = region
         self.config = config or OperationsConfig()
-        self.writer = LedgerWriter(ledger, store)
+        self.writer = LedgerWriter(ledger, store, commit_window_s=self.config.commit_window_s)
         self.counters = Counters()
         self._case_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-cases")
         self._plan_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-planning")
-        self._queue: deque[Observation] = deque()
-        self._queue_ready: asyncio.Event | None = None
+        self._queue = TrackerQueue(self.config.tracker_queue)
+        self._outbox: list[dict[str, Any]] = []  # contacts to publish, one message per commit
         self._tasks: list[asyncio.Task[Any]] = []
         self._picture = _Picture()
         self._phases: dict[str, str | None] = {}
@@ -235,11 +273,11 @@ class Operations:
         self._beaches: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], list[Any]] | None = None
         self.started = False
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.federation: FederationHooks | None = None
 
     # -- life cycle ------------------------------------------------------------------------
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._queue_ready = asyncio.Event()
         await asyncio.to_thread(self._catch_up)
         self.writer.start()
         await self._tracker.start()
@@ -286,6 +324,15 @@ class Operations:
             self.counters.catch_up_entries += len(entries)
             start = stop
 
+    def sar_lookup(self) -> Callable[[float, float], str | None]:
+        """The SAR region of a point (FR/GB), from the region model (None without one)."""
+        return self._sar_lookup()
+
+    def reload_cases(self) -> None:
+        """Rebuild the case book from the store (after another writer, the federation node,
+        recorded case events). Blocking; with a federation, call it holding its lock."""
+        self._build_book()
+
     def _sar_lookup(self) -> Callable[[float, float], str | None]:
         if self.region is not None:
             from channelwatch.cases.srr import lookup_from_region
@@ -319,9 +366,13 @@ class Operations:
         *,
         case_actor: Any = None,
         internal_suggestions: bool = True,
+        sweeps: bool = True,
     ) -> Submitted:
         """Record observations (ledger first), feed the tracker, publish, and score each
-        distress call against the cases (recorded as a suggestion for the operator)."""
+        distress call against the cases (recorded as a suggestion for the operator).
+
+        With ``sweeps``, radar plots of one sensor at one time among ``observations`` are a
+        full sweep for the tracker; otherwise (one report posted alone) each is a lone plot."""
         from channelwatch.ingest.events import observation_event
 
         events = [
@@ -330,11 +381,13 @@ class Operations:
             else observation_event(o, actor if actor != SYSTEM_ACTOR else None)
             for o in observations
         ]
-        committed = await self.writer.submit(events)
+        # answered once in the ledger: the contact rows follow (GET /api/contacts waits)
+        committed = await self.writer.submit(events, wait_store=False)
         self.counters.observations += len(events)
         contacts: list[dict[str, Any]] = []
         ci = 0
         calls: list[tuple[int, DistressCall]] = []
+        trackable: list[Observation] = []
         for obs, index, event in zip(observations, committed.indices, events, strict=True):
             if isinstance(obs, ContactReport | DistressCall):
                 cid = committed.contact_ids[ci] if ci < len(committed.contact_ids) else None
@@ -347,18 +400,10 @@ class Operations:
                 self.counters.contacts += 1
             else:
                 self.counters.ais += 1
-            self._enqueue(obs)
+            trackable.append(obs)
+        self.counters.tracker_dropped += self._queue.put(trackable, sweeps=sweeps)
         if contacts:
-            self.bus.publish(
-                Message(
-                    "contacts",
-                    "contacts",
-                    {"contacts": contacts},
-                    partner={
-                        "contacts": [{k: v for k, v in c.items() if k != "note"} for c in contacts]
-                    },
-                )
-            )
+            self._publish_contacts(contacts)
         suggestions = []
         for index, call in calls:
             s = await self._suggest_for_call(index, call, case_actor)
@@ -366,13 +411,26 @@ class Operations:
                 suggestions.append(s)
         return Submitted(committed, tuple(contacts), tuple(suggestions))
 
-    def _enqueue(self, obs: Observation) -> None:
-        if len(self._queue) >= self.config.tracker_queue:
-            self._queue.popleft()  # the ledger holds it; the picture prefers the newest
-            self.counters.tracker_dropped += 1
-        self._queue.append(obs)
-        if self._queue_ready is not None:
-            self._queue_ready.set()
+    def _publish_contacts(self, contacts: list[dict[str, Any]]) -> None:
+        """Publish accepted contacts, one message for all the requests answered together:
+        they resume one after the other in this loop pass, the flush runs after them."""
+        if not self._outbox:
+            asyncio.get_running_loop().call_soon(self._flush_contacts)
+        self._outbox += contacts
+
+    def _flush_contacts(self) -> None:
+        contacts, self._outbox = self._outbox, []
+        if contacts:
+            # only calls carry a note (never shown to partners)
+            partner = [
+                c if "note" not in c else {k: v for k, v in c.items() if k != "note"}
+                for c in contacts
+            ]
+            self.bus.publish(
+                Message(
+                    "contacts", "contacts", {"contacts": contacts}, partner={"contacts": partner}
+                )
+            )
 
     async def _suggest_for_call(
         self, index: int, call: DistressCall, case_actor: Any
@@ -384,6 +442,9 @@ class Operations:
         report_id = call.call_id or f"call-{index}"
         try:
             report = Report.from_call(call, report_id=report_id, received_by=actor.centre)
+            # The call's note is the operator's (internal): it must not become the report's
+            # description, which is shared with partners as the boat's.
+            report = dataclasses.replace(report, description=None)
             outcome = await self.case_command(
                 SuggestCorrelation(actor=actor, time=call.time, report=report)
             )
@@ -412,23 +473,71 @@ class Operations:
                     call.lat,
                     call.lon,
                     case_id=outcome.case_id,
-                    details={"call_id": report_id, "advice_index": outcome.advice_index},
+                    details={
+                        "call_id": report_id,
+                        "advice_index": outcome.advice_index,
+                        "ledger_index": index,
+                    },
                 )
             ],
             call.time,
         )
         return suggestion
 
+    async def call_suggestions(
+        self, *, pending: bool = True, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """The correlation suggestions of distress calls, newest first: each with the call's
+        report and the advice recorded, and whether the call is still to be placed (no case
+        holds its report yet). Read from the ``distress_call`` alerts and the ledger."""
+
+        def run() -> list[dict[str, Any]]:
+            alerts: list[AlertRecord] = []
+            after: int | None = None
+            while True:  # calls are few (tens a day): every call alert, in pages
+                page = self.store.list_alerts(kind="distress_call", after=after, limit=1000)
+                alerts += page.items
+                if page.next is None:
+                    break
+                after = page.next
+            out: list[dict[str, Any]] = []
+            for a in reversed(alerts):
+                call_id, advice_index = a.details.get("call_id"), a.details.get("advice_index")
+                if not isinstance(call_id, str) or not isinstance(advice_index, int):
+                    continue
+                holder = self._book.holder_of(call_id) if self._book is not None else None
+                if pending and holder is not None:
+                    continue
+                entry = self.ledger.entry(advice_index).to_event()
+                advice = entry.payload.get("advice")
+                if isinstance(advice, Mapping):  # as the live message gives it: with its index
+                    advice = {**advice, "event_index": advice_index}
+                out.append(
+                    {
+                        "call_id": call_id,
+                        "ledger_index": a.details.get("ledger_index"),
+                        "advice_index": advice_index,
+                        "advice": advice,
+                        "report": entry.payload.get("report"),
+                        "time": a.time.isoformat(),
+                        "alert_id": a.alert_id,
+                        "pending": holder is None,
+                        "case_id": holder,
+                    }
+                )
+                if len(out) >= limit:
+                    break
+            return out
+
+        return await asyncio.to_thread(run)
+
     # -- the tracker -----------------------------------------------------------------------
     async def _tracker_loop(self) -> None:
-        assert self._queue_ready is not None
         while True:
-            await self._queue_ready.wait()
-            self._queue_ready.clear()
+            await self._queue.ready.wait()
+            self._queue.ready.clear()
             while self._queue:
-                batch = [self._queue.popleft() for _ in range(min(len(self._queue), 2000))]
-                while self._queue and same_sweep(batch[-1], self._queue[0]):
-                    batch.append(self._queue.popleft())  # never cut a radar sweep in two
+                batch = self._queue.take(2000)  # never cuts a radar sweep in two
                 events, errors = await self._tracker.ingest(batch)
                 self.counters.tracker_errors += errors
                 if events:
@@ -481,12 +590,19 @@ class Operations:
         await self._picture_alerts(now, tracks, regions, beach_idx, beach_dist)
         await self._follow_cases(now, tracks)
         await self._store_picture(tracks)
-        live = [dict(t, trail=t["trail"][-TRAIL_POINTS_LIVE:]) for t in tracks]
-        ids = {t["track_id"] for t in tracks}
-        removed = sorted(tid for tid in self._picture.last_update if tid not in ids)
+        # Partners' tracks (federation) join what is shown, not what is derived or stored here.
+        partner = self.federation.partner_tracks() if self.federation is not None else []
+        live = [dict(t, trail=t["trail"][-TRAIL_POINTS_LIVE:]) for t in tracks + partner]
+        ids = {t["track_id"] for t in tracks} | {t["track_id"] for t in partner}
+        before = [
+            *self._picture.last_update,
+            *(t["track_id"] for t in self._picture.partner_tracks),
+        ]
+        removed = sorted({tid for tid in before if tid not in ids})
         self._picture.tracks = tracks
+        self._picture.partner_tracks = partner
         self._picture.time = now
-        if tracks or removed:
+        if tracks or partner or removed:
             self.bus.publish(
                 Message(
                     "tracks",
@@ -635,7 +751,11 @@ class Operations:
             await asyncio.to_thread(write)
 
     def picture(self) -> tuple[datetime | None, list[dict[str, Any]]]:
-        """The last picture taken: its time and its tracks."""
+        """The last picture taken: its time and its tracks (with the partners' shared ones)."""
+        return self._picture.time, self._picture.tracks + self._picture.partner_tracks
+
+    def local_picture(self) -> tuple[datetime | None, list[dict[str, Any]]]:
+        """The last picture of this centre's own tracker (what it shares with its partners)."""
         return self._picture.time, self._picture.tracks
 
     async def _clock_loop(self) -> None:
@@ -711,25 +831,33 @@ class Operations:
         from channelwatch.cases import CaseError
         from channelwatch.cases.codec import case_to_dict
 
+        fed = self.federation
+        case_id = getattr(command, "case_id", None)
+        if fed is not None and isinstance(case_id, str) and fed.is_partner_case(case_id):
+            return await self._partner_command(fed, command, case_id)
+
         def run() -> tuple[Any, BaseException | None, list[tuple[int, Event]], dict[str, Any]]:
-            self._book_sink.captured = []
-            result, error = None, None
-            try:
-                result = self._book.execute(command)
-            except CaseError as exc:
-                error = exc
-            captured = list(self._book_sink.captured)
-            touched = {
-                str(e.payload[k])
-                for _, e in captured
-                for k in ("case_id", "merged_case_id", "to_case_id")
-                if isinstance(e.payload.get(k), str)
-            }
-            cases = {
-                cid: case_to_dict(self._book.cases[cid])
-                for cid in touched
-                if cid in self._book.cases
-            }
+            # With a federation, the node may record case events (a partner's acceptance of a
+            # handover): hold its lock so that the two writers never interleave.
+            with fed.locked() if fed is not None else contextlib.nullcontext():
+                self._book_sink.captured = []
+                result, error = None, None
+                try:
+                    result = self._book.execute(command)
+                except CaseError as exc:
+                    error = exc
+                captured = list(self._book_sink.captured)
+                touched = {
+                    str(e.payload[k])
+                    for _, e in captured
+                    for k in ("case_id", "merged_case_id", "to_case_id")
+                    if isinstance(e.payload.get(k), str)
+                }
+                cases = {
+                    cid: case_to_dict(self._book.cases[cid])
+                    for cid in touched
+                    if cid in self._book.cases
+                }
             return result, error, captured, cases
 
         result, error, captured, cases = await self._run_in(self._case_exec, run)
@@ -750,6 +878,34 @@ class Operations:
             advice,
             advice_index,
         )
+
+    async def _partner_command(self, fed: FederationHooks, command: Any, ref: str) -> CaseOutcome:
+        """A command on a partner's case: sent to its home centre (only the handover commands
+        travel), whose book decides; the answer comes back over the link as a case update."""
+        if fed.partner_case(ref) is None:
+            raise NotFoundApiError(f"no case {ref!r} (no such case has been shared)")
+        recorded, error = await self._run_in(self._case_exec, lambda: fed.forward(command))
+        if error is not None:
+            for index, e in recorded:
+                ev = {"type": e.type, "index": index, "time": e.time.isoformat()}
+                self.bus.publish(
+                    Message(
+                        "cases",
+                        "case_refused",
+                        {"event": ev, "error": e.payload.get("error"), "case_id": ref},
+                        audience=Audience.INTERNAL,
+                    )
+                )
+            raise error
+        case = fed.partner_case(ref)
+        return CaseOutcome(tuple(recorded), {ref: case} if case else {}, ref)
+
+    async def publish_case_events(
+        self, captured: Sequence[tuple[int, Event]], cases: Mapping[str, dict[str, Any]]
+    ) -> None:
+        """Publish case events recorded by another writer (the federation node), with their
+        alerts, as if this service had recorded them."""
+        await self._publish_case_events(captured, cases)
 
     async def _publish_case_events(
         self, captured: Sequence[tuple[int, Event]], cases: Mapping[str, dict[str, Any]]
@@ -790,6 +946,12 @@ class Operations:
         from channelwatch.cases import UnknownCaseError
         from channelwatch.cases.codec import case_to_dict
 
+        fed = self.federation
+        if fed is not None and fed.is_partner_case(case_id):
+            shared = fed.partner_case(case_id)
+            if shared is None:
+                raise NotFoundApiError(f"no case {case_id!r}")
+            return shared
         try:
             c = case_to_dict(self._book.case(case_id))
         except UnknownCaseError:
@@ -807,6 +969,12 @@ class Operations:
             d = case_to_dict(case)
             d["track_id"] = self.case_tracks.get(cid)
             out.append(d)
+        if self.federation is not None:
+            out += [
+                c
+                for c in self.federation.partner_cases()
+                if status is None or c.get("status") == status
+            ]
         return out
 
     async def add_note(self, case_id: str, text: str, actor: str) -> dict[str, Any]:
@@ -1027,7 +1195,7 @@ class Operations:
 
     def stats(self) -> dict[str, Any]:
         w = self.writer.stats
-        return {
+        out: dict[str, Any] = {
             **self.counters.to_dict(),
             "tracker_queue": len(self._queue),
             **w.to_dict(),
@@ -1035,6 +1203,9 @@ class Operations:
             if self._book is not None
             else 0,
         }
+        if self.federation is not None:
+            out["federation"] = self.federation.stats()
+        return out
 
 
 def against_advice(action: str, advice: Mapping[str, Any]) -> bool:

@@ -1,9 +1,10 @@
 """The tracker's own process: ``python -m channelwatch.api.live.tracker_worker ACTOR``.
 
 It reads requests from stdin and writes answers to stdout, each a frame: an 8-byte big-endian
-length and a pickle. A request is ``(operation, argument)`` with operation "ingest" or
-"snapshot"; the answer is ``(True, result)`` or ``(False, message)``. Only the server that
-started it talks to it, over its pipes. Run as a plain module (not multiprocessing), so the
+length and a pickle. A request is ``(operation, argument)`` with operation "ingest" (items as
+:func:`~channelwatch.api.live.tracking.encode_items` makes them) or "snapshot"; the answer is
+``(True, result)`` or ``(False, message)``. Only the server that started it talks to it, over
+its pipes. Run as a plain module (not multiprocessing), so the
 server's own ``__main__`` is never imported again.
 """
 
@@ -15,7 +16,7 @@ import struct
 import sys
 from typing import Any, BinaryIO
 
-from channelwatch.api.live.tracking import ingest_with, snapshot_with
+from channelwatch.api.live.tracking import decode_items, ingest_with, snapshot_with
 
 HEADER = struct.Struct(">Q")
 
@@ -45,7 +46,7 @@ def main() -> None:
         op, arg = request
         try:
             if op == "ingest":
-                result: Any = ingest_with(tracker, arg)
+                result: Any = ingest_with(tracker, decode_items(arg))
             elif op == "snapshot":
                 result = snapshot_with(tracker, arg)
             else:

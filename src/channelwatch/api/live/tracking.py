@@ -3,7 +3,13 @@
 The tracker is CPU-bound Python and numpy; run in a thread of the server it holds the GIL and
 the event loop waits behind it (measured: the request rate fell by more than half). In its own
 process it runs beside the server instead, at a lower priority, and the server only pays for
-pickling the batches. Either way calls are serialised: one tracker, one call at a time.
+pickling the batches, sent as plain tuples (a fifth of the cost of pickling the records). Either
+way calls are serialised: one tracker, one call at a time.
+
+What the tracker is given: radar plots of one sensor at one time that came in one request (or
+one delivery of a feed) are a *sweep* (tracks the sweep did not see count a miss); every other
+contact is a lone plot, and the lone plots waiting are associated together
+(:meth:`channelwatch.track.Tracker.ingest_contacts`); AIS goes one message at a time.
 """
 
 from __future__ import annotations
@@ -12,22 +18,32 @@ import asyncio
 import pickle
 import struct
 import sys
+from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from channelwatch.events import Event
-from channelwatch.ingest.observation import AisPosition, AisStatic, ContactReport, Observation
+from channelwatch.ingest.observation import (
+    AisPosition,
+    AisStatic,
+    ContactReport,
+    Observation,
+    Sensor,
+)
 
 _HEADER = struct.Struct(">Q")  # frames on the pipes: length, then a pickle
 
+Sweep = list[ContactReport]  # one radar sweep: a full scan of its sensor
+Item = Observation | Sweep
 
-def radar_sweeps(batch: Sequence[Observation]) -> list[Observation | list[ContactReport]]:
+
+def radar_sweeps(batch: Sequence[Observation]) -> list[Item]:
     """Consecutive radar plots of one sensor at one time are one sweep (a list), taken as a
     full scan by the tracker (tracks the sweep did not see count a miss); anything else stays
     one observation. Order is kept."""
-    out: list[Observation | list[ContactReport]] = []
+    out: list[Item] = []
     sweep: list[ContactReport] = []
     for obs in batch:
         if isinstance(obs, ContactReport) and obs.sensor.value == "radar":
@@ -45,37 +61,147 @@ def radar_sweeps(batch: Sequence[Observation]) -> list[Observation | list[Contac
     return out
 
 
-def same_sweep(a: Observation, b: Observation) -> bool:
-    return (
-        isinstance(a, ContactReport)
-        and isinstance(b, ContactReport)
-        and a.sensor.value == "radar"
-        and a.sensor_id == b.sensor_id
-        and a.time == b.time
-    )
+class TrackerQueue:
+    """Observations waiting for the tracker, bounded: over ``capacity`` observations the
+    oldest are shed (the ledger holds them; the picture prefers the newest)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self._items: deque[Item] = deque()
+        self._size = 0  # observations queued (a sweep counts its plots)
+        self.ready = asyncio.Event()
+
+    def __len__(self) -> int:
+        return self._size
+
+    def put(self, observations: Sequence[Observation], *, sweeps: bool) -> int:
+        """Queue what one request (or one delivery) brought; returns how many were shed.
+
+        With ``sweeps``, radar plots of one sensor at one time are one sweep; a lone radar plot
+        is never a sweep (one plot says nothing of where the radar saw nothing)."""
+        if not observations:
+            return 0
+        items: list[Item] = (
+            radar_sweeps(observations) if sweeps and len(observations) > 1 else [*observations]
+        )
+        for item in items:
+            self._items.append(item[0] if isinstance(item, list) and len(item) == 1 else item)
+        self._size += len(observations)
+        shed = 0
+        while self._size > self.capacity and self._items:
+            old = self._items.popleft()
+            n = len(old) if isinstance(old, list) else 1
+            self._size -= n
+            shed += n
+        self.ready.set()
+        return shed
+
+    def take(self, limit: int) -> list[Item]:
+        """The oldest items, about ``limit`` observations (a sweep is never cut)."""
+        out: list[Item] = []
+        n = 0
+        while self._items and n < limit:
+            item = self._items.popleft()
+            out.append(item)
+            n += len(item) if isinstance(item, list) else 1
+        self._size -= n
+        return out
 
 
-def ingest_with(tracker: Any, batch: Sequence[Observation]) -> tuple[list[Event], int]:
-    """Feed a batch; returns the tracker's events and how many observations it refused."""
+def ingest_with(tracker: Any, items: Sequence[Item]) -> tuple[list[Event], int]:
+    """Feed items in order: sweeps as full scans, AIS one by one, and each run of lone plots
+    together. Returns the tracker's events and how many observations it refused."""
     from channelwatch.track import TrackError
 
     events: list[Event] = []
     errors = 0
-    for group in radar_sweeps(batch):
+    lone: list[ContactReport] = []
+
+    def flush() -> None:
+        nonlocal errors
+        if lone:
+            bad = tracker.counts["bad_contacts"]
+            events.extend(tracker.ingest_contacts(lone))
+            errors += tracker.counts["bad_contacts"] - bad
+            lone.clear()
+
+    for item in items:
+        if isinstance(item, ContactReport):
+            lone.append(item)
+            continue
+        flush()
         try:
-            if isinstance(group, list):
-                events += tracker.ingest_scan(group)
-            elif isinstance(group, AisPosition | AisStatic | ContactReport):
-                events += tracker.ingest(group)
+            if isinstance(item, list):
+                events.extend(tracker.ingest_scan(item))
+            elif isinstance(item, AisPosition | AisStatic):
+                events.extend(tracker.ingest(item))
         except TrackError:
             errors += 1
+    flush()
     return events, errors
+
+
+# -- the wire: contacts as plain tuples (pickled a few times faster than the records) ---------
+_SENSORS = {s.value: s for s in Sensor}
+
+
+def _plot_tuple(c: ContactReport) -> tuple[Any, ...]:
+    return (
+        c.time.timestamp(),
+        c.lat,
+        c.lon,
+        c.sensor.value,
+        c.sensor_id,
+        c.sigma_m,
+        c.persons_estimate,
+        c.description,
+    )
+
+
+def _plot(t: tuple[Any, ...]) -> ContactReport:
+    return ContactReport(
+        time=datetime.fromtimestamp(t[0], UTC),
+        lat=t[1],
+        lon=t[2],
+        sensor=_SENSORS[t[3]],
+        sensor_id=t[4],
+        sigma_m=t[5],
+        persons_estimate=t[6],
+        description=t[7],
+    )
+
+
+def encode_items(items: Sequence[Item]) -> list[Any]:
+    """Items for the pipe: a lone plot is a tuple, a sweep a list of tuples, AIS as it is."""
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, ContactReport):
+            out.append(_plot_tuple(item))
+        elif isinstance(item, list):
+            out.append([_plot_tuple(c) for c in item])
+        else:
+            out.append(item)
+    return out
+
+
+def decode_items(wire: Sequence[Any]) -> list[Item]:
+    """The inverse of :func:`encode_items` (in the tracker's process)."""
+    out: list[Item] = []
+    for x in wire:
+        if isinstance(x, tuple):
+            out.append(_plot(x))
+        elif isinstance(x, list):
+            out.append([_plot(t) for t in x])
+        else:
+            out.append(x)
+    return out
 
 
 def snapshot_with(tracker: Any, now: datetime) -> tuple[list[Event], list[dict[str, Any]]]:
     """Let time pass to ``now`` (gaps, losses), then the picture predicted to ``now``."""
     events = tracker.tick(now)
-    return events, [v.to_dict() for v in tracker.tracks(now)]
+    times: dict[datetime, str] = {}
+    return events, [v.to_dict(times) for v in tracker.tracks(now)]
 
 
 class TrackerError(Exception):
@@ -140,9 +266,9 @@ class TrackerRunner:
             raise TrackerError(str(result))
         return result
 
-    async def ingest(self, batch: Sequence[Observation]) -> tuple[list[Event], int]:
+    async def ingest(self, batch: Sequence[Item]) -> tuple[list[Event], int]:
         if self.process:
-            result: tuple[list[Event], int] = await self._ask("ingest", list(batch))
+            result: tuple[list[Event], int] = await self._ask("ingest", encode_items(batch))
             return result
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._thread, ingest_with, self._local, batch)

@@ -1,10 +1,17 @@
 """The ledger writer: every accepted input is appended to the ledger first, in group commits.
 
-Requests queue their events; one task takes everything queued, appends it to the ledger in one
-transaction (one fsync and one signed checkpoint for the lot), writes the derived store rows in
-ledger order, then answers every request with its indices. Under load the batches grow, so the
-cost per event falls as the rate rises. Events are encoded when submitted, so a bad event is
-refused to its own request only.
+Requests queue their events (encoded once, when submitted, so a bad event is refused to its own
+request only). The commit stage takes everything queued and appends it to the ledger in one
+transaction: one fsync and one signed checkpoint for the lot. Commits start at most once per
+*window* (a few milliseconds): a request waits at most that long for the next commit, and the
+fixed cost of a commit (transaction, fsync, signature) is shared by every request that arrived
+in it, so the cost per event falls as the rate rises. The store stage writes the derived rows
+in ledger order, beside the next commit, merging every committed batch waiting for it into one
+store transaction.
+
+A request is answered once its batch is in both, or, with ``wait_store=False`` (contact
+reports: nothing in their answer comes from the store), as soon as it is in the ledger; readers
+that must see those rows call :meth:`LedgerWriter.settled` first (read your own writes).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from channelwatch.store import Applied, DocumentRecord, Repository
 log = logging.getLogger("channelwatch.api")
 
 MAX_BATCH_EVENTS = 5000
+COMMIT_WINDOW_S = 0.004  # at most one commit started per window (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,7 @@ class _Request:
     entries: list[EncodedEntry]
     documents: list[tuple[int, DocumentRecord]]  # (position of its event, the document)
     future: asyncio.Future[Committed]
+    wait_store: bool = True
 
 
 @dataclass(slots=True)
@@ -51,6 +60,7 @@ class WriterStats:
     commits: int = 0
     events: int = 0
     largest_batch: int = 0
+    store_writes: int = 0
     store_failures: int = 0
     failures: int = 0
     ledger_s: float = 0.0  # wall time in ledger commits
@@ -66,7 +76,8 @@ class WriterStats:
             "ledger_largest_batch": self.largest_batch,
             "ledger_commit_ms_mean": round(1000 * self.ledger_s / n, 2),
             "ledger_commit_ms_max": round(1000 * self.ledger_max_s, 2),
-            "store_write_ms_mean": round(1000 * self.store_s / n, 2),
+            "store_writes": self.store_writes,
+            "store_write_ms_mean": round(1000 * self.store_s / max(self.store_writes, 1), 2),
             "store_write_ms_max": round(1000 * self.store_max_s, 2),
             "store_failures": self.store_failures,
         }
@@ -75,47 +86,73 @@ class WriterStats:
 class LedgerWriter:
     """Group commit of events to the ledger, then to the store (see the module docstring)."""
 
-    def __init__(self, ledger: Ledger, store: Repository) -> None:
+    def __init__(
+        self, ledger: Ledger, store: Repository, *, commit_window_s: float = COMMIT_WINDOW_S
+    ) -> None:
         self.ledger = ledger
         self.store = store
+        self.commit_window_s = commit_window_s
         self.stats = WriterStats()
         self._queue: asyncio.Queue[_Request] | None = None
-        self._task: asyncio.Task[None] | None = None
+        self._committed: asyncio.Queue[tuple[list[_Request], list[tuple[int, ...]]]] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._pending: set[asyncio.Future[None]] = set()
+        self._batches_committed = 0  # batches handed to the store stage
+        self._batches_stored = 0
+        self._settle: list[tuple[int, asyncio.Future[None]]] = []  # (batches, waiter)
         self._ledger_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-ledger")
         self._store_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-store")
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
-        self._task = asyncio.create_task(self._run(), name="ledger-writer")
+        self._committed = asyncio.Queue()
+        self._tasks = [
+            asyncio.create_task(self._commit_loop(), name="ledger-writer"),
+            asyncio.create_task(self._store_loop(), name="store-writer"),
+        ]
 
     async def stop(self) -> None:
         """Finish what is queued, then stop."""
         if self._queue is not None:
             await self._queue.join()
-        if self._task is not None:
-            self._task.cancel()
+            await self.settled()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._tasks = []
         self._ledger_exec.shutdown(wait=True)
         self._store_exec.shutdown(wait=True)
 
     async def submit(
-        self, events: Sequence[Event], documents: Sequence[tuple[int, DocumentRecord]] = ()
+        self,
+        events: Sequence[Event],
+        documents: Sequence[tuple[int, DocumentRecord]] = (),
+        *,
+        wait_store: bool = True,
     ) -> Committed:
-        """Append events (durably) and write their rows; returns once both are done.
+        """Append events (durably) and write their rows; returns once both are done, or with
+        ``wait_store=False`` once they are in the ledger (the rows follow; see the module
+        docstring).
 
         ``documents`` are (position of the event they belong to, document); the document is
         stored with that event's ledger index."""
-        if self._queue is None or self._task is None or self._task.done():
+        if self._queue is None or not self._tasks or any(t.done() for t in self._tasks):
             raise RuntimeError("the ledger writer is not running")
         entries = [encode_event(e) for e in events]  # a bad event fails its own request only
         future: asyncio.Future[Committed] = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Request(list(events), entries, list(documents), future))
+        self._queue.put_nowait(_Request(list(events), entries, list(documents), future, wait_store))
         return await future
+
+    async def settled(self) -> None:
+        """Return once the store holds the rows of every batch committed before this call."""
+        target = self._batches_committed
+        if self._batches_stored >= target:
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._settle.append((target, waiter))
+        await waiter
 
     def submit_from_thread(self, events: Sequence[Event], timeout_s: float = 60.0) -> Committed:
         """:meth:`submit` for a worker thread (the case book's sink): blocks until committed."""
@@ -123,39 +160,58 @@ class LedgerWriter:
             raise RuntimeError("the ledger writer is not running")
         return asyncio.run_coroutine_threadsafe(self.submit(events), self._loop).result(timeout_s)
 
-    async def _run(self) -> None:
-        """Ledger commits one after another; each batch's store write runs beside the next
-        commit (in its own thread, in ledger order), and a batch's requests are answered once
-        both are done."""
-        assert self._queue is not None
+    async def _commit_loop(self) -> None:
+        """Ledger commits one after another, at most one started per window."""
+        assert self._queue is not None and self._committed is not None
         queue = self._queue
         loop = asyncio.get_running_loop()
+        last_start = -1e18
         while True:
             batch = [await queue.get()]
+            wait = last_start + self.commit_window_s - loop.time()
+            if wait > 0 and queue.qsize() < MAX_BATCH_EVENTS:
+                await asyncio.sleep(wait)  # gather what arrives within the window
             n = len(batch[0].entries)
             while n < MAX_BATCH_EVENTS and not queue.empty():
                 r = queue.get_nowait()
                 batch.append(r)
                 n += len(r.entries)
+            last_start = loop.time()
             try:
                 per_request = await loop.run_in_executor(self._ledger_exec, self._append, batch)
             except Exception as exc:
                 self.stats.failures += 1
                 self._answer(batch, exc)
                 continue
-            stored = loop.run_in_executor(self._store_exec, self._apply, batch, per_request)
-            task = asyncio.ensure_future(self._finish(batch, per_request, stored))
-            self._pending.add(task)
-            task.add_done_callback(self._pending.discard)
+            for r, own in zip(batch, per_request, strict=True):
+                if not r.wait_store:  # in the ledger: nothing in its answer needs the store
+                    self._answer([r], [Committed(own, *_row_ids(r.events, own))])
+            self._batches_committed += 1
+            self._committed.put_nowait((batch, per_request))
 
-    async def _finish(
-        self,
-        batch: list[_Request],
-        per_request: list[tuple[int, ...]],
-        stored: asyncio.Future[Applied],
-    ) -> None:
-        applied = await stored
-        self._answer(batch, _split(batch, per_request, applied))
+    async def _store_loop(self) -> None:
+        """The store rows of committed batches, in ledger order, beside the next commit: every
+        batch waiting is written in one store transaction, then its requests are answered."""
+        assert self._committed is not None
+        committed = self._committed
+        loop = asyncio.get_running_loop()
+        while True:
+            groups = [await committed.get()]
+            while not committed.empty():
+                groups.append(committed.get_nowait())
+            applied = await loop.run_in_executor(self._store_exec, self._apply, groups)
+            ci = ai = 0
+            for batch, per_request in groups:
+                answers, ci, ai = _split(batch, per_request, applied, ci, ai)
+                waited = [k for k, r in enumerate(batch) if r.wait_store]
+                self._answer([batch[k] for k in waited], [answers[k] for k in waited])
+            self._batches_stored += len(groups)
+            done = [w for w in self._settle if w[0] <= self._batches_stored]
+            if done:
+                self._settle = [w for w in self._settle if w[0] > self._batches_stored]
+                for _, waiter in done:
+                    if not waiter.done():
+                        waiter.set_result(None)
 
     def _answer(self, batch: list[_Request], result: list[Committed] | BaseException) -> None:
         assert self._queue is not None
@@ -185,14 +241,15 @@ class LedgerWriter:
             k += len(r.entries)
         return out
 
-    def _apply(self, batch: list[_Request], per_request: list[tuple[int, ...]]) -> Applied:
-        """The store rows of a committed batch; a failure is logged, never raised: the ledger
+    def _apply(self, groups: list[tuple[list[_Request], list[tuple[int, ...]]]]) -> Applied:
+        """The store rows of committed batches; a failure is logged, never raised: the ledger
         holds the entries and the store is caught up from it on the next start."""
         pairs = []
         docs = []
-        for r, own in zip(batch, per_request, strict=True):
-            pairs += list(zip(own, r.events, strict=True))
-            docs += [replace(d, ledger_index=own[pos]) for pos, d in r.documents]
+        for batch, per_request in groups:
+            for r, own in zip(batch, per_request, strict=True):
+                pairs += list(zip(own, r.events, strict=True))
+                docs += [replace(d, ledger_index=own[pos]) for pos, d in r.documents]
         t0 = time.perf_counter()
         try:
             return self.store.apply(project(pairs, docs))
@@ -202,19 +259,37 @@ class LedgerWriter:
             return Applied()
         finally:
             dt = time.perf_counter() - t0
+            self.stats.store_writes += 1
             self.stats.store_s += dt
             self.stats.store_max_s = max(self.stats.store_max_s, dt)
 
 
+def _row_ids(
+    events: Sequence[Event], indices: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The ids of the contact and alert rows of events (a row's id is its ledger index)."""
+    pairs = list(zip(indices, events, strict=True))
+    contacts = tuple(i for i, e in pairs if e.type in (CONTACT_EVENT, CALL_EVENT))
+    return contacts, tuple(i for i, e in pairs if e.type == ALERT_EVENT)
+
+
 def _split(
-    batch: list[_Request], per_request: list[tuple[int, ...]], applied: Applied
-) -> list[Committed]:
-    """Hand each request the store ids of its own contacts and alerts."""
+    batch: list[_Request],
+    per_request: list[tuple[int, ...]],
+    applied: Applied,
+    ci: int = 0,
+    ai: int = 0,
+) -> tuple[list[Committed], int, int]:
+    """Hand each request the store ids of its own contacts and alerts, from position ``ci``
+    and ``ai`` of the store's answer; returns the answers and the positions after them."""
     out: list[Committed] = []
-    ci = ai = 0
     for r, own in zip(batch, per_request, strict=True):
-        nc = sum(1 for e in r.events if e.type in (CONTACT_EVENT, CALL_EVENT))
-        na = sum(1 for e in r.events if e.type == ALERT_EVENT)
+        nc = na = 0
+        for e in r.events:
+            if e.type == CONTACT_EVENT or e.type == CALL_EVENT:
+                nc += 1
+            elif e.type == ALERT_EVENT:
+                na += 1
         out.append(
             Committed(
                 own,
@@ -224,4 +299,4 @@ def _split(
         )
         ci += nc
         ai += na
-    return out
+    return out, ci, ai

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from channelwatch.api.deps import Acknowledger, Reader, Reporter, ServicesDep
+from channelwatch.api.auth.principal import Principal
+from channelwatch.api.deps import Acknowledger, Reader, Reporter, Services, ServicesDep
 from channelwatch.api.errors import ApiInputError, NotFoundApiError
 from channelwatch.api.layers import layer_bytes, region_info
-from channelwatch.api.live.service import alert_dict, contact_dict
+from channelwatch.api.live.service import Submitted, alert_dict, contact_dict
 from channelwatch.api.schemas import (
     AcceptedOut,
     AckOut,
@@ -21,7 +22,7 @@ from channelwatch.api.schemas import (
     Page,
 )
 from channelwatch.events import Event
-from channelwatch.ingest.observation import Observation
+from channelwatch.ingest.observation import DistressCall, Observation
 from channelwatch.store import BBox
 
 router = APIRouter(prefix="/api", tags=["picture"])
@@ -134,19 +135,50 @@ def track_history(
     }
 
 
-def _accepted(submitted: Any, rejected: list[dict[str, Any]] | None = None) -> JSONResponse:
-    """The 202 answer, built directly: this is the hot path, and the shape is AcceptedOut's
-    (the route declares it for the OpenAPI description)."""
-    return JSONResponse(
-        {
-            "accepted": len(submitted.committed.indices),
-            "ledger_indices": list(submitted.committed.indices),
-            "contact_ids": [c["id"] for c in submitted.contacts],
-            "rejected": rejected or [],
-            "suggestions": list(submitted.suggestions),
-        },
-        status_code=status.HTTP_202_ACCEPTED,
+def accepted_body(
+    submitted: Submitted, rejected: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The 202 answer's body, built directly: this is the hot path, and the shape is
+    AcceptedOut's (the routes declare it for the OpenAPI description)."""
+    return {
+        "accepted": len(submitted.committed.indices),
+        "ledger_indices": list(submitted.committed.indices),
+        "contact_ids": [c["id"] for c in submitted.contacts],
+        "rejected": rejected or [],
+        "suggestions": list(submitted.suggestions),
+    }
+
+
+NOTHING_ACCEPTED: dict[str, Any] = {
+    "accepted": 0,
+    "ledger_indices": [],
+    "contact_ids": [],
+    "suggestions": [],
+}
+
+
+async def accept(
+    services: Services, principal: Principal, observations: list[Observation], *, sweeps: bool
+) -> Submitted:
+    """Record accepted reports as the principal; a call is scored for the operator's case book
+    (as the operator, for centre staff). ``sweeps``: see :meth:`Operations.submit`."""
+    case_actor = None
+    if principal.role.value in ("operator", "supervisor") and any(
+        isinstance(o, DistressCall) for o in observations
+    ):
+        case_actor = principal.case_actor()
+    return await services.ops.submit(
+        observations, principal.tag, case_actor=case_actor, sweeps=sweeps
     )
+
+
+def batch_records(records: list[dict[str, Any]]) -> tuple[list[Observation], list[dict[str, Any]]]:
+    """The good records of a batch as observations, and the bad ones named."""
+    from channelwatch.ingest.contacts import parse_records
+
+    got = parse_records(records)
+    rejected = [{"record": r.record, "field": r.field, "message": r.message} for r in got.rejected]
+    return list(got.accepted), rejected
 
 
 @router.post("/contacts", status_code=status.HTTP_202_ACCEPTED, response_model=AcceptedOut)
@@ -154,42 +186,27 @@ async def post_contact(
     record: ContactOrCall, principal: Reporter, services: ServicesDep
 ) -> JSONResponse:
     """One radar, aerial or drone contact, or one distress call: recorded in the ledger, then
-    tracked; a call is scored against the cases (a suggestion, not a decision)."""
-    obs: Observation = record.to_observation()
-    case_actor = (
-        principal.case_actor() if principal.role.value in ("operator", "supervisor") else None
-    )
-    submitted = await services.ops.submit([obs], principal.tag, case_actor=case_actor)
-    return _accepted(submitted)
+    tracked (a lone plot, never a sweep); a call is scored against the cases (a suggestion, not
+    a decision)."""
+    submitted = await accept(services, principal, [record.to_observation()], sweeps=False)
+    return JSONResponse(accepted_body(submitted), status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.post("/contacts/batch", status_code=status.HTTP_202_ACCEPTED, response_model=AcceptedOut)
 async def post_contacts(body: BatchIn, principal: Reporter, services: ServicesDep) -> JSONResponse:
-    """Up to 1000 records: bad records are rejected (named), the good ones are accepted."""
-    from channelwatch.ingest.contacts import parse_records
-
-    got = parse_records(body.records)
-    rejected = [{"record": r.record, "field": r.field, "message": r.message} for r in got.rejected]
-    if not got.accepted:
+    """Up to 1000 records: bad records are rejected (named), the good ones are accepted. Radar
+    plots of one sensor at one time are one sweep for the tracker."""
+    observations, rejected = batch_records(body.records)
+    if not observations:
         return JSONResponse(
-            {
-                "accepted": 0,
-                "ledger_indices": [],
-                "contact_ids": [],
-                "rejected": rejected,
-                "suggestions": [],
-            },
-            status_code=status.HTTP_202_ACCEPTED,
+            {**NOTHING_ACCEPTED, "rejected": rejected}, status_code=status.HTTP_202_ACCEPTED
         )
-    case_actor = (
-        principal.case_actor() if principal.role.value in ("operator", "supervisor") else None
-    )
-    submitted = await services.ops.submit(list(got.accepted), principal.tag, case_actor=case_actor)
-    return _accepted(submitted, rejected)
+    submitted = await accept(services, principal, observations, sweeps=True)
+    return JSONResponse(accepted_body(submitted, rejected), status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.get("/contacts", response_model=Page)
-def contacts(
+async def contacts(
     principal: Reader,
     services: ServicesDep,
     after: Cursor = None,
@@ -200,8 +217,10 @@ def contacts(
 ) -> Page:
     if since is not None and since.tzinfo is None:
         raise ApiInputError(f"since must carry a UTC offset, got {since.isoformat()!r}")
-    page = services.store.list_contacts(
-        after=after, limit=limit, kind=kind, since=since, bbox=_bbox(bbox)
+    box = _bbox(bbox)
+    await services.ops.writer.settled()  # contacts answered before this call are listed
+    page = await asyncio.to_thread(
+        services.store.list_contacts, after=after, limit=limit, kind=kind, since=since, bbox=box
     )
     items = [
         contact_dict(
