@@ -63,6 +63,10 @@ def test_serve_replays_a_scenario_on_the_embedded_store(scenario_dir: Path, tmp_
         clock = httpx.get(f"{base}/api/clock", headers=h).json()
         assert clock["mode"] == "replay" and clock["speed"] == 120
         with connect(f"ws://127.0.0.1:{port}/api/ws?token={token}") as ws:
+            # the client offers compression, as browsers do; the server declines by default
+            assert ws.response is not None
+            extensions = ws.response.headers.get("Sec-WebSocket-Extensions") or ""
+            assert "permessage-deflate" not in extensions
             hello = json.loads(ws.recv(timeout=10))
             assert hello["type"] == "hello" and hello["user"]["centre"] == "GB"
             tracks: list[dict[str, object]] = []

@@ -34,6 +34,8 @@ def test_development_runs_with_nothing_set() -> None:
     s = load_settings(environ={})
     assert s.env == "development" and s.create_demo_users
     assert len(s.secret_bytes()) >= 32
+    assert not s.ws_deflate  # compression per page is opt-in (docs/deploy.md)
+    assert load_settings(environ={"CHANNELWATCH_WS_DEFLATE": "true"}).ws_deflate
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,9 @@ class Settings(BaseModel):
     tracker_process: bool = True  # the tracker in its own process, off the server's GIL
     fast_intake: bool = True  # the contact routes answered by api/intake.py, not the router
     commit_window_ms: float = Field(4.0, ge=0, le=50)  # group commit: at most one per window
+    # permessage-deflate compresses every message once per client: with 100 pages open it costs
+    # more CPU than everything else (bench/api_load.py); the picture is served on a LAN.
+    ws_deflate: bool = False
 
     @field_validator("speed")
     @classmethod

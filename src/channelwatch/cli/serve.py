@@ -114,6 +114,7 @@ def register(app: typer.Typer) -> None:
             loop="auto",
             http="auto",
             ws="auto",
+            ws_per_message_deflate=settings.ws_deflate,
             lifespan="on",
             timeout_graceful_shutdown=5,
         )
