@@ -9,7 +9,8 @@ reference, then drives both for a bounded time from minimal keep-alive HTTP/1.1 
 2. open loop: reports offered at a fixed rate R (``--rate``) over C connections, each request's
    latency counted from the instant it was due (a server that falls behind is charged for the
    wait: no coordinated omission) — the goal's figure ("holds R reports/s with p99 < 50 ms");
-3. batches: POST /api/contacts/batch, one radar sweep of N plots per request;
+3. batches: POST /api/contacts/batch, one radar sweep of N plots per request, back to back and
+   at the open-loop report rate (R/N sweeps a second);
 4. WebSocket: W clients connected to /api/ws; a probe report is posted every 0.2 s and the delay
    until each client receives it is measured, alone and beside the open-loop load.
 
@@ -591,6 +592,23 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             )
             print(ph.line(), flush=True)
             phases.append(ph)
+            if args.rate:
+                # the same report rate offered as sweeps (how a radar or an aircraft sends)
+                ph = await drive(
+                    base,
+                    "/api/contacts/batch",
+                    bodies.sweep(size),
+                    size,
+                    max(4, conc // 4),
+                    args.seconds,
+                    auth,
+                    f"ours: {args.rate:,.0f} reports/s offered as sweeps of {size} (open loop)",
+                    rate=args.rate / size,
+                    client=c,
+                    pid=ours.pid,
+                )
+                print(ph.line(), flush=True)
+                phases.append(ph)
         results["phases"] = [p.to_dict() for p in phases]
         ratio = single.requests / ref.requests if ref.requests else float("nan")
         print(f"ratio ours/reference (closed loop, reports per second): {ratio:.2f}", flush=True)

@@ -116,6 +116,8 @@ class Hub:
     def fan_out(self, msg: Message) -> None:
         """Serialise once per audience and queue to every client allowed to see it."""
         self.messages += 1
+        if not self.clients:
+            return  # nobody to tell: a large picture is not serialised for no one
         full = dumps({"type": msg.type, **msg.data})
         partner: str | None
         if msg.audience is Audience.INTERNAL:
