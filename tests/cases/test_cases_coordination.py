@@ -50,6 +50,7 @@ from channelwatch.cases import (
     replay,
 )
 from channelwatch.cases.errors import HandoverError
+from channelwatch.cases.model import SYSTEM_ACTOR
 from channelwatch.events import MemorySink
 
 Lookup = Callable[[float, float], str | None]
@@ -269,9 +270,24 @@ def test_accept_after_expiry_is_refused_and_expiry_recorded(line_srr: Lookup) ->
     assert book.case(cid).centre == "FR"
 
 
+def test_only_the_coordinating_centre_asks_to_hand_a_case_over(line_srr: Lookup) -> None:
+    book, _, cid = _book(line_srr)
+    # Dover cannot ask for Gris-Nez's case and then accept its own request: coordination is
+    # handed over by the centre that holds it, and accepted by the other.
+    with pytest.raises(NotAuthorisedError, match="only the coordinating centre"):
+        book.execute(
+            RequestHandover(actor=ACTORS[1], time=T0, case_id=cid, reason="we can take it")
+        )
+    assert book.case(cid).pending_handover is None and book.case(cid).centre == "FR"
+    # the system may ask (a boat in the other region); the receiving centre still decides
+    book.execute(RequestHandover(actor=SYSTEM_ACTOR, time=T0, case_id=cid, reason="in GB SRR"))
+    req = book.case(cid).pending_handover
+    assert req is not None and req.to_centre == "GB" and book.case(cid).centre == "FR"
+
+
 def test_withdraw_only_by_the_requesting_centre(line_srr: Lookup) -> None:
     book, _, cid = _book(line_srr)
-    book.execute(RequestHandover(actor=ACTORS[1], time=T0, case_id=cid, reason="we can take it"))
+    book.execute(RequestHandover(actor=ACTORS[0], time=T0, case_id=cid, reason="boat heading NW"))
     req = book.case(cid).pending_handover
     assert req is not None and (req.from_centre, req.to_centre) == ("FR", "GB")
     with pytest.raises(NotAuthorisedError):

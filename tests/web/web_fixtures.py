@@ -137,6 +137,15 @@ class Server:
         with urllib.request.urlopen(req, timeout=30) as res:
             return json.load(res)
 
+    def post(self, path: str, body: Any, token: str) -> Any:
+        req = urllib.request.Request(
+            f"{self.base_url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as res:
+            return json.load(res)
+
 
 @pytest.fixture(scope="session")
 def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -221,15 +230,18 @@ def _host(url: str) -> str | None:
 
 
 @pytest.fixture()
-def open_page(
-    browser: Any, server: Server, screenshots: Path, request: pytest.FixtureRequest
+def open_page_at(
+    browser: Any, screenshots: Path, request: pytest.FixtureRequest
 ) -> Iterator[Callable[..., Session]]:
-    """Open the page in a fresh browser context and sign in as a demo user."""
+    """Open the page of the server at ``base_url`` (``http://127.0.0.1:<port>``) in a fresh
+    browser context and sign in as a demo user; any request to another host is refused."""
     contexts: list[Any] = []
     sessions: list[Session] = []
-    allowed = f"127.0.0.1:{server.port}"
 
-    def open_(username: str, query: str = "", viewport: dict[str, int] | None = None) -> Session:
+    def open_(
+        base_url: str, username: str, query: str = "", viewport: dict[str, int] | None = None
+    ) -> Session:
+        allowed = base_url.split("://", 1)[1]
         ctx = browser.new_context(viewport=viewport or VIEWPORT)
         contexts.append(ctx)
         page = ctx.new_page()
@@ -249,7 +261,7 @@ def open_page(
         ctx.route("**/*", route)
         page.on("websocket", lambda ws: s.hosts.add(_host(ws.url) or ws.url))
         page.on("pageerror", lambda e: s.errors.append(str(e)))
-        page.goto(f"{server.base_url}/{query}")
+        page.goto(f"{base_url}/{query}")
         page.fill("#login-user", username)
         page.fill("#login-pass", f"{username}-demo")
         page.click("#login-submit")
@@ -266,3 +278,13 @@ def open_page(
     for ctx in contexts:
         with contextlib.suppress(Exception):
             ctx.close()
+
+
+@pytest.fixture()
+def open_page(server: Server, open_page_at: Callable[..., Session]) -> Callable[..., Session]:
+    """Open the replay server's page in a fresh browser context, signed in as a demo user."""
+
+    def open_(username: str, query: str = "", viewport: dict[str, int] | None = None) -> Session:
+        return open_page_at(server.base_url, username, query, viewport)
+
+    return open_

@@ -344,9 +344,17 @@ def create_app(
     app.state.services = None
     _install_error_handlers(app)
 
-    from channelwatch.api.routes import auth, cases, doctrine, ledger, picture, planning
+    from channelwatch.api.routes import (
+        auth,
+        cases,
+        doctrine,
+        ledger,
+        picture,
+        planning,
+        suggestions,
+    )
 
-    for module in (auth, picture, cases, doctrine, planning, ledger):
+    for module in (auth, picture, cases, doctrine, planning, ledger, suggestions):
         app.include_router(module.router)
 
     @app.get("/api/health", tags=["health"])

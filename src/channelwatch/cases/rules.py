@@ -121,7 +121,12 @@ def _pick_request(case: Case, request_id: str | None) -> HandoverRequest:
 
 
 def check_request(case: Case, actor: Actor, to_centre: str | None, reason: str) -> str:
-    require_centre_user(actor, "request a handover")
+    if actor.role is not Role.SYSTEM:
+        # Coordination is handed over, never taken: only the coordinating centre asks, and the
+        # other accepts. (The system asks when a boat enters the other region; that too waits
+        # for the receiving centre's acceptance.)
+        require_centre_user(actor, "request a handover")
+        require_coordinator(case, actor, "request a handover of it")
     require_reason(reason, "a handover request")
     if case.status not in (CaseStatus.OPEN, CaseStatus.SUSPENDED):
         raise HandoverError(f"case {case.case_id} is {case.status}: nothing to hand over")

@@ -6,12 +6,13 @@ import { initCases, loadCases, upsertCase } from './cases.js';
 import { goLive, initClock, setClock } from './clock.js';
 import { $, fill, h, toast } from './dom.js';
 import { initDoctrine, loadPolicies } from './doctrine.js';
+import { contactKey, watchFederation } from './federation.js';
 import { bboxOf, laneArrows } from './geometry.js';
 import { initHelp, showTab } from './help.js';
 import { LabelLayer, regionLabels } from './labels.js';
 import { createMapView } from './map.js';
 import { initOverlays } from './overlays.js';
-import { clockNowMs, emit, on, state } from './state.js';
+import { can, clockNowMs, emit, on, state } from './state.js';
 import { PALETTES, REGION_LAYERS, TRACK_COLOURS } from './style.js';
 import {
   applyPicture,
@@ -34,6 +35,7 @@ let stream = null;
 let started = false;
 let drawPending = false;
 let homeBbox = null;
+let health = null; // GET /api/health at start (federation configured or not)
 
 /** The operating area to open on: the traffic scheme and the beaches, not the whole box. */
 function operatingArea(data) {
@@ -157,7 +159,7 @@ function onMessage(msg) {
     case 'contacts': {
       // Radar plots arrive many times a second; only calls matter to the page.
       const calls = (msg.contacts || [msg.contact]).filter((c) => c && c.kind === 'call');
-      for (const c of calls) state.contacts.set(c.call_id || c.id, c);
+      for (const c of calls) state.contacts.set(contactKey(c), c);
       if (calls.length) emit('contacts');
       break;
     }
@@ -166,6 +168,7 @@ function onMessage(msg) {
       break;
     case 'case_refused':
       if (msg.case_id === state.selectedCaseId) toast(`Refused: ${msg.error}`, 'warn');
+      emit('case-refused', msg);
       break;
     case 'alert':
       if (msg.alert) addAlert(msg.alert, { fresh: true });
@@ -174,7 +177,8 @@ function onMessage(msg) {
       if (msg.case) upsertCase(msg.case);
       break;
     case 'suggestion':
-      state.suggestions.set(msg.call_id, msg);
+      // Keep what the page already knew of the call (its report, from GET /api/suggestions).
+      state.suggestions.set(msg.call_id, { ...state.suggestions.get(msg.call_id), ...msg });
       emit('suggestion', msg);
       break;
     case 'note':
@@ -188,15 +192,32 @@ function onMessage(msg) {
   }
 }
 
+/** The calls still to place, with the advice recorded when each came in: a page opened (or
+ * reconnected) after a call still offers the suggested case. Internal roles only. */
+async function loadSuggestions() {
+  if (!can.internal()) return;
+  try {
+    const { items } = await get('/api/suggestions', { pending: true, limit: 200 });
+    for (const s of items || []) {
+      state.suggestions.set(s.call_id, { ...state.suggestions.get(s.call_id), ...s });
+    }
+    emit('suggestion');
+  } catch (err) {
+    // 403: the role has no advice (the server decides); say nothing.
+    if (err.status !== 403) throw err;
+  }
+}
+
 async function loadInitial() {
   const tasks = [
+    loadSuggestions(),
     get('/api/clock').then(setClock),
     get('/api/tracks').then(applyPicture),
     getAll('/api/alerts', {}, 300).then((items) => items.forEach((a) => addAlert(a))),
     loadCases(),
     loadPolicies(),
     getAll('/api/contacts', { kind: 'call' }, 500).then((items) => {
-      for (const c of items) state.contacts.set(c.call_id || c.id, c);
+      for (const c of items) state.contacts.set(contactKey(c), c);
       emit('contacts');
     }),
   ];
@@ -251,11 +272,20 @@ async function start(user) {
   on('view-time', drawTracks);
   await loadInitial();
   drawTracks();
+  watchFederation(health);
+  let dropped = false;
   stream = connectStream(getToken(), {
     onMessage,
     onStatus: (s) => {
       $('#conn').textContent = s;
       $('#conn').dataset.status = s;
+      // Back after a drop: fetch what the stream may have carried meanwhile.
+      if (s === 'reconnecting') dropped = true;
+      if (s === 'live' && dropped) {
+        dropped = false;
+        loadCases();
+        loadSuggestions().catch((err) => toast(`Calls not loaded: ${err.detail || err}`, 'warn'));
+      }
     },
     onUnauthorized: () => showLogin('Your session has ended: sign in again.'),
   });
@@ -379,7 +409,7 @@ async function main() {
     },
   };
   try {
-    const health = await get('/api/health');
+    health = await get('/api/health');
     if (health.env === 'development') {
       const hint = $('#login-hint');
       hint.hidden = false;

@@ -1,20 +1,30 @@
 // The case panel: open a case for the selected boat, its timeline, the calls correlated to it
 // (with the suggestion and the operator's decision), handover, tasks, outcomes and closure.
 // The server (and the cases package behind it) decides what is allowed; refusals are shown.
+// A partner centre's case (federation) is kept by its home centre: only the handover commands
+// are offered, they are sent there, and the page says so until the decision comes back.
 
 import { ApiError, get, getAll, post } from './api.js';
 import { $, field, fill, h, select, toast } from './dom.js';
+import { caseOrigin, centreName, OTHER_CENTRE } from './federation.js';
 import { fmtDateTime, fmtLatLon, fmtPct, fmtTime, humanise } from './format.js';
 import { can, clockNowMs, emit, on, state } from './state.js';
 
-const OTHER_CENTRE = { FR: 'GB', GB: 'FR' };
-const CENTRE_NAME = { FR: 'CROSS Gris-Nez', GB: 'HM Coastguard Dover' };
 const TASK_KINDS = ['search', 'rescue', 'escort', 'standby'];
 const TASK_STATUSES = ['under_way', 'on_scene', 'complete', 'cancelled'];
 const ACTIVE_TASK = new Set(['assigned', 'under_way', 'on_scene']);
 
 let timelineTimer = null;
 const decided = new Set(); // call ids the operator decided in this page
+// Partner cases with a handover command sent from this page and no decision back yet:
+// case_id -> {kind, request_id, before (the pending request when sent), at_ms, home}.
+const awaiting = new Map();
+const SENT_WORD = {
+  accept: 'Acceptance',
+  reject: 'Rejection',
+  request: 'Handover request',
+  withdraw: 'Withdrawal',
+};
 
 function caseUrl(id, tail = '') {
   return `/api/cases/${encodeURIComponent(id)}${tail}`;
@@ -24,14 +34,16 @@ function errText(err) {
   return err instanceof ApiError ? err.detail : String(err);
 }
 
-/** Run a case command; show the refusal in `out` (409: the rules said no, and it is recorded). */
-async function command(path, body, out, okText) {
+/** Run a case command; show the refusal in `out` (409: the rules said no, and it is recorded).
+ * `keepCase`: do not take the answer's case (a partner's: it is the case as it was, and the
+ * decision may already have come back on the stream). */
+async function command(path, body, out, okText, { keepCase = false } = {}) {
   out.textContent = '';
   out.className = 'result';
   try {
     const res = await post(path, body);
     const c = res?.case || (res && res.case_id ? res : null);
-    if (c) upsertCase(c);
+    if (c && !keepCase) upsertCase(c);
     if (okText) {
       out.textContent = okText;
       out.classList.add('ok');
@@ -44,8 +56,61 @@ async function command(path, body, out, okText) {
   }
 }
 
+/** A handover command on a case: on a partner's case it goes to the home centre, whose book
+ * decides; the answer is the case unchanged, so say where it went and wait for the decision. */
+async function handoverCommand(c, kind, body, okText) {
+  const out = $('#handover-result');
+  const home = caseOrigin(c);
+  const path = caseUrl(c.case_id, `/handover/${kind}`);
+  if (!home) return command(path, body, out, okText);
+  const res = await command(path, body, out, null, { keepCase: true });
+  if (!res) return null;
+  const sent = {
+    kind,
+    request_id: body.request_id ?? null,
+    before: c.pending_handover ?? null,
+    at_ms: clockNowMs(),
+    home,
+  };
+  awaiting.set(c.case_id, sent);
+  out.textContent = `${SENT_WORD[kind]} sent to ${centreName(home)} at ${fmtTime(sent.at_ms)}: waiting for its decision.`;
+  out.className = 'result waiting';
+  settle(state.cases.get(c.case_id) || c); // the decision may have come back already
+  if (awaiting.has(c.case_id) && c.case_id === state.selectedCaseId) renderCase();
+  return res;
+}
+
+/** The home centre's decision on a command this page sent, if the case shows it. */
+function settle(c) {
+  const w = awaiting.get(c.case_id);
+  if (!w) return;
+  let text = null;
+  if (w.kind === 'request') {
+    if (c.pending_handover && c.pending_handover !== w.before) {
+      const req = (c.handovers || []).find((x) => x.request_id === c.pending_handover);
+      text = `${centreName(w.home)} recorded the handover request${req ? ` ${req.from_centre} → ${req.to_centre}` : ''}.`;
+    }
+  } else if (c.pending_handover !== w.request_id) {
+    const req = (c.handovers || []).find((x) => x.request_id === w.request_id);
+    text = `${centreName(w.home)} recorded the handover as ${req ? req.status : 'decided'}: ${centreName(c.centre)} coordinates case ${c.case_id}.`;
+  }
+  if (text) finish(c.case_id, text, 'ok');
+}
+
+function finish(caseId, text, kind) {
+  awaiting.delete(caseId);
+  if (caseId === state.selectedCaseId) {
+    const out = $('#handover-result');
+    out.textContent = text;
+    out.className = `result ${kind}`;
+  } else {
+    toast(`Case ${caseId}: ${text}`, kind === 'ok' ? 'info' : 'warn');
+  }
+}
+
 export function upsertCase(c) {
   state.cases.set(c.case_id, c);
+  settle(c);
   emit('case-updated', c);
   renderSelect();
   renderSuggestions();
@@ -84,12 +149,21 @@ function renderSelect() {
       Date.parse(b.opened_at) - Date.parse(a.opened_at),
   );
   const opts = [h('option', { value: '', text: cases.length ? '— choose a case —' : 'no cases' })];
-  for (const c of cases) {
+  const option = (c) =>
+    h('option', {
+      value: c.case_id,
+      text: `${c.case_id} · ${c.status} · ${c.centre} · ${c.phase || 'no phase'}`,
+    });
+  opts.push(...cases.filter((c) => !caseOrigin(c)).map(option));
+  // A partner's cases in a group named for the centre that keeps them.
+  const homes = [...new Set(cases.map(caseOrigin).filter(Boolean))].sort();
+  for (const home of homes) {
     opts.push(
-      h('option', {
-        value: c.case_id,
-        text: `${c.case_id} · ${c.status} · ${c.centre} · ${c.phase || 'no phase'}`,
-      }),
+      h(
+        'optgroup',
+        { label: `Kept by ${centreName(home)} (${home}, partner)` },
+        cases.filter((c) => caseOrigin(c) === home).map(option),
+      ),
     );
   }
   fill(sel, ...opts);
@@ -206,9 +280,19 @@ function handoverBlock(c) {
   const pending = (c.handovers || []).find((x) => x.request_id === c.pending_handover);
   const me = state.user?.centre;
   const items = [];
+  const sent = awaiting.get(c.case_id);
+  const waiting = sent
+    ? h('p', {
+        class: 'waiting',
+        id: 'handover-waiting',
+        text: `${SENT_WORD[sent.kind]} sent to ${centreName(sent.home)} at ${fmtTime(sent.at_ms)}: waiting for its decision (the case changes here when it comes back).`,
+      })
+    : null;
+  if (waiting && !pending) items.push(waiting);
   if (pending) {
-    const mayDecide = can.caseCommands() && me === pending.to_centre;
-    const mayWithdraw = can.caseCommands() && me === pending.from_centre;
+    // Nothing to decide again while this page's answer is on its way to the home centre.
+    const mayDecide = can.caseCommands() && me === pending.to_centre && !sent;
+    const mayWithdraw = can.caseCommands() && me === pending.from_centre && !sent;
     items.push(
       h(
         'div',
@@ -228,12 +312,12 @@ function handoverBlock(c) {
                 type: 'button',
                 id: 'handover-accept',
                 class: 'primary',
-                text: `Accept coordination for ${CENTRE_NAME[me] || me}`,
+                text: `Accept coordination for ${centreName(me)}`,
                 onclick: () =>
-                  command(
-                    caseUrl(c.case_id, '/handover/accept'),
+                  handoverCommand(
+                    c,
+                    'accept',
                     { request_id: pending.request_id },
-                    $('#handover-result'),
                     'Handover accepted.',
                   ),
               }),
@@ -249,31 +333,33 @@ function handoverBlock(c) {
                     $('#handover-reason').focus();
                     return;
                   }
-                  command(
-                    caseUrl(c.case_id, '/handover/reject'),
+                  handoverCommand(
+                    c,
+                    'reject',
                     { reason, request_id: pending.request_id },
-                    $('#handover-result'),
                     'Handover rejected.',
                   );
                 },
               }),
             ]
-          : h('p', {
-              class: 'muted',
-              text: `Only a user of ${CENTRE_NAME[pending.to_centre] || pending.to_centre} can accept.`,
-            }),
+          : sent
+            ? waiting
+            : h('p', {
+                class: 'muted',
+                text: `Only a user of ${centreName(pending.to_centre)} can accept.`,
+              }),
         mayWithdraw
           ? h('button', {
               type: 'button',
               text: 'Withdraw',
               onclick: () =>
-                command(
-                  caseUrl(c.case_id, '/handover/withdraw'),
+                handoverCommand(
+                  c,
+                  'withdraw',
                   {
                     reason: $('#handover-reason').value.trim() || 'withdrawn',
                     request_id: pending.request_id,
                   },
-                  $('#handover-result'),
                   'Request withdrawn.',
                 ),
             })
@@ -300,6 +386,7 @@ function handoverBlock(c) {
 
 function tasksBlock(c) {
   if (!(c.tasks || []).length) return h('p', { class: 'muted', text: 'No task.' });
+  const mayUpdate = can.caseCommands() && !caseOrigin(c);
   return h(
     'table',
     { class: 'tasks' },
@@ -334,7 +421,7 @@ function tasksBlock(c) {
           h('td', { text: k.asset }),
           h('td', { text: k.kind }),
           h('td', { text: humanise(k.status) }),
-          h('td', {}, can.caseCommands() && ACTIVE_TASK.has(k.status) ? sel : null),
+          h('td', {}, mayUpdate && ACTIVE_TASK.has(k.status) ? sel : null),
         );
       }),
     ),
@@ -356,7 +443,7 @@ function outcomesBlock(c) {
           ? `verified (${o.evidence_ref || 'evidence'})`
           : h('strong', { text: 'unverified' }),
         o.retracted ? ` — retracted: ${o.retraction_reason || ''}` : '',
-        !o.verified && !o.retracted && can.caseCommands()
+        !o.verified && !o.retracted && can.caseCommands() && !caseOrigin(c)
           ? h('button', {
               type: 'button',
               text: 'Verify…',
@@ -402,6 +489,11 @@ function reportsBlock(c) {
   );
 }
 
+function trackOfCase(caseId) {
+  for (const t of state.tracks.values()) if (t.case_id === caseId) return t.track_id;
+  return null;
+}
+
 function renderCase() {
   const body = $('#case-body');
   if (!body) return;
@@ -420,21 +512,41 @@ function renderCase() {
     return;
   }
   const closed = c.status !== 'open';
+  const home = caseOrigin(c);
   fill(
     body,
     h(
       'h3',
       { id: 'case-title' },
       `Case ${c.case_id} `,
+      home
+        ? [
+            h('span', {
+              class: 'badge origin',
+              id: 'case-origin',
+              text: `partner ${home}`,
+              title: `Kept by ${centreName(home)}`,
+            }),
+            ' ',
+          ]
+        : null,
       h('span', { class: `badge status-${c.status}`, text: c.status }),
       ' ',
       h('span', { class: `badge phase-${c.phase || 'none'}`, text: c.phase || 'no phase' }),
     ),
+    home
+      ? h('p', {
+          class: 'partner-note',
+          id: 'case-partner-note',
+          text: `Kept by ${centreName(home)} (its case ${c.home_case_id}): its book decides. From here you can accept, reject, request or withdraw a handover, which is sent there, and add internal notes, which stay here.`,
+        })
+      : null,
     kv([
       ['Coordinating centre', `${c.centre_name} (${c.centre})`],
       ['Opened', `${fmtDateTime(c.opened_at)}${c.opened_by ? ` by ${c.opened_by}` : ''}`],
-      ['Origin', c.origin],
-      ['Track', c.track_id || 'none'],
+      home ? ['Kept by', `${centreName(home)} (${home}), partner centre`] : ['Opened from', c.origin],
+      // A partner's case comes without its track; the partner's picture may show it.
+      ['Track', c.track_id || trackOfCase(c.case_id) || 'none'],
       c.possibly_same_as?.length ? ['Possibly same boat as', c.possibly_same_as.join(', ')] : null,
       c.closure ? ['Closure', `${c.closure.kind} at ${fmtTime(c.closure.time)}`] : null,
       c.closure?.evidence_refs?.length ? ['Evidence', c.closure.evidence_refs.join(', ')] : null,
@@ -459,14 +571,20 @@ function renderCase() {
         ]
       : null,
   );
-  $('#handover-request').hidden = !!c.pending_handover || closed;
+  const waiting = awaiting.has(c.case_id);
+  // Only the coordinating centre hands a case over (the server refuses anyone else).
+  $('#handover-request').hidden =
+    !!c.pending_handover || closed || waiting || state.user?.centre !== c.centre;
   const other = OTHER_CENTRE[c.centre];
   $('#handover-request').textContent = other
-    ? `Request handover to ${CENTRE_NAME[other]}`
+    ? `Request handover to ${centreName(other)}${home && home !== other ? ` (sent to ${centreName(home)})` : ''}`
     : 'Request handover';
-  $('#close-form').hidden = closed;
-  $('#reopen-form').hidden = !closed;
-  $('#suspend-case').hidden = closed || !can.supervisor();
+  // A partner's case takes only handover commands (the server refuses the rest with 409).
+  $('#task-form').hidden = !!home;
+  $('#outcome-form').hidden = !!home;
+  $('#close-form').hidden = closed || !!home;
+  $('#reopen-form').hidden = !closed || !!home;
+  $('#suspend-case').hidden = closed || !can.supervisor() || !!home;
 }
 
 function renderTimeline(events) {
@@ -542,8 +660,11 @@ async function loadTimeline() {
   }
 }
 
-/** The report behind a call suggestion, from the contacts the stream brought. */
+/** The report behind a call suggestion: the one the server made of the call (GET
+ * /api/suggestions), else from the contacts the stream brought. */
 function reportForCall(callId) {
+  const s = state.suggestions.get(callId);
+  if (s?.report) return s.report;
   const c = state.contacts.get(callId);
   if (!c) return { report_id: callId, kind: 'call', time: new Date(clockNowMs()).toISOString() };
   return {
@@ -584,7 +705,10 @@ function suggestionItem(s) {
       { report, advice_index: s.advice_index },
       `Attached to ${caseId}.`,
     );
-  const openCases = [...state.cases.values()].filter((c) => c.status === 'open');
+  // A call can join only a case of this centre's book (a partner's case takes no report).
+  const openCases = [...state.cases.values()].filter(
+    (c) => c.status === 'open' && !caseOrigin(c),
+  );
   const other = select(
     [
       ['', 'attach to another case…'],
@@ -707,13 +831,13 @@ function buildPanel() {
             e.preventDefault();
             const c = state.cases.get(current());
             if (!c) return;
-            command(
-              caseUrl(c.case_id, '/handover/request'),
+            handoverCommand(
+              c,
+              'request',
               {
                 reason: reason.value.trim() || 'coordination by the other centre',
                 to_centre: OTHER_CENTRE[c.centre],
               },
-              $('#handover-result'),
               'Handover requested.',
             );
           },
@@ -892,6 +1016,13 @@ export function initCases() {
     renderSuggestions();
   });
   on('suggestion', renderSuggestions);
+  // The home centre refused a command this page sent about its case.
+  on('case-refused', (msg) => {
+    const w = awaiting.get(msg.case_id);
+    if (!w) return;
+    finish(msg.case_id, `Refused by ${centreName(w.home)}: ${msg.error}`, 'error');
+    if (msg.case_id === state.selectedCaseId) renderCase();
+  });
   on('contacts', renderSuggestions);
   on('note', (msg) => {
     const c = state.cases.get(msg.case_id);

@@ -6,6 +6,7 @@ import { ApiError, get, post } from './api.js';
 import { $, field, fill, h, select, toast } from './dom.js';
 import { fmtLatLon, fmtM, humanise } from './format.js';
 import { can, clockNowMs, on, state } from './state.js';
+import { trackName } from './tracks.js';
 
 const ACTIONS = [
   'monitor',
@@ -88,7 +89,7 @@ function fillFromTrack() {
       : 'No boat selected: select one, or enter a position.';
     return;
   }
-  who.textContent = `${t.name || t.track_id} (${humanise(t.kind)}) at ${fmtLatLon(t.lat, t.lon)}`;
+  who.textContent = `${trackName(t)} (${humanise(t.kind)}) at ${fmtLatLon(t.lat, t.lon)}`;
   inputs.lat.value = t.lat.toFixed(5);
   inputs.lon.value = t.lon.toFixed(5);
   if (t.persons_estimate !== null && t.persons_estimate !== undefined) {

@@ -2,6 +2,7 @@
 // list (keyboard: arrows move, Enter selects, Escape clears), the detail card and the map data.
 
 import { $, fill, h } from './dom.js';
+import { centreName, itemOrigin, localId, originSuffix } from './federation.js';
 import { fmtDeg, fmtKn, fmtLatLon, fmtM, fmtTime, humanise, KIND_LABEL } from './format.js';
 import { ROTATING } from './icons.js';
 import { emit, on, state } from './state.js';
@@ -153,6 +154,13 @@ export function mapData(tracks) {
 // Above the region's own labels (SAR line 35-36, centres 30), except ships.
 const LABEL_PRIORITY = { small_boat: 50, rescue: 45, patrol: 45, unknown: 40, ship: 25 };
 
+/** A track's name for people: its name or id; a partner's with its centre as a suffix
+ * ("AIS-227000001 [FR]"), since the same ship may be in both centres' pictures. */
+export function trackName(t) {
+  const code = itemOrigin(t);
+  return `${t.name || localId(t.track_id, code)}${originSuffix(code)}`;
+}
+
 /** Map labels: name or id and speed; ships only when zoomed in, the selected one always. */
 export function trackLabels(tracks) {
   return tracks.map((t) => {
@@ -160,7 +168,7 @@ export function trackLabels(tracks) {
     return {
       lon: t.lon,
       lat: t.lat,
-      text: t.name || t.track_id,
+      text: trackName(t),
       sub: fmtKn(t.sog_kn),
       priority: selected ? 100 : LABEL_PRIORITY[t.kind] || 20,
       minZoom: selected || t.kind !== 'ship' ? 0 : 10.5,
@@ -189,7 +197,7 @@ function filtered() {
   const list = [...state.tracks.values()].filter((t) => {
     if (kind && t.kind !== kind) return false;
     if (!text) return true;
-    return [t.track_id, t.name, t.kind, t.mmsi, t.case_id]
+    return [t.track_id, t.name, t.kind, t.mmsi, t.case_id, t.origin]
       .filter(Boolean)
       .some((v) => String(v).toLowerCase().includes(text));
   });
@@ -219,7 +227,7 @@ function makeItem(t) {
       },
     },
     h('span', { class: 'swatch', 'aria-hidden': 'true' }),
-    h('span', { class: 'track-name' }),
+    h('span', { class: 'track-name' }, h('span', { class: 'track-label' }), h('span')),
     h('span', { class: 'track-kind' }),
     h('span', { class: 'track-speed' }),
     h('span', { class: 'badge case' }),
@@ -239,7 +247,16 @@ function updateItem(li, t) {
   li.dataset.case = t.case_id || '';
   const [swatch, name, kind, speed, caseBadge, tentative] = li.children;
   swatch.className = `swatch kind-${t.kind}`;
-  name.textContent = t.name || t.track_id;
+  const code = itemOrigin(t);
+  const [label, origin] = name.children;
+  label.textContent = t.name || localId(t.track_id, code);
+  // The origin badge: a partner centre's track, shown as it shared it.
+  origin.className = code ? 'badge origin' : '';
+  if (code) origin.replaceChildren(h('span', { class: 'sr', text: 'from ' }), code);
+  else origin.replaceChildren();
+  origin.hidden = !code;
+  if (code) origin.title = `From the partner centre ${centreName(code)}`;
+  li.dataset.origin = code || '';
   kind.textContent = KIND_LABEL[t.kind] || t.kind;
   speed.textContent = fmtKn(t.sog_kn);
   caseBadge.textContent = t.case_id || '';
@@ -310,7 +327,10 @@ function renderDetail() {
       'h3',
       {},
       h('span', { class: `swatch kind-${t.kind}`, 'aria-hidden': 'true' }),
-      ` ${t.name || t.track_id} `,
+      ` ${t.name || localId(t.track_id, itemOrigin(t))} `,
+      itemOrigin(t)
+        ? [h('span', { class: 'badge origin', text: itemOrigin(t) }), ' ']
+        : null,
       h('span', { class: 'muted', text: KIND_LABEL[t.kind] || t.kind }),
     ),
     h(
@@ -318,6 +338,7 @@ function renderDetail() {
       { class: 'kv', id: 'selected-track-facts' },
       row('Position', fmtLatLon(t.lat, t.lon)),
       row('Track', t.track_id),
+      itemOrigin(t) ? row('From', `${centreName(itemOrigin(t))} (partner)`) : null,
       row('Speed', fmtKn(t.sog_kn)),
       row('Course', fmtDeg(t.cog_deg)),
       row('Persons (est.)', t.persons_estimate ?? '—'),
