@@ -218,23 +218,27 @@ async def attach_report(
     return _result(outcome, case_id)
 
 
-async def _run(services: Any, command: Any, case_id: str) -> CaseResultOut:
-    return _result(await services.ops.case_command(command), case_id)
+async def _command(
+    services: Any, principal: Principal, command: Any, case_id: str, **fields: Any
+) -> CaseResultOut:
+    """Run a command on one case, in the user's name at the server's clock."""
+    cmd = command(actor=principal.case_actor(), time=_now(services), case_id=case_id, **fields)
+    return _result(await services.ops.case_command(cmd), case_id)
 
 
 @router.post("/{case_id}/split", response_model=CaseResultOut)
 async def split(case_id: str, body: SplitIn, principal: CaseWriter, services: ServicesDep) -> Any:
     from channelwatch.cases import SplitReport
 
-    cmd = SplitReport(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        SplitReport,
+        case_id,
         report_id=body.report_id,
         reason=body.reason,
         to_case_id=body.to_case_id,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/merge", response_model=CaseResultOut)
@@ -243,14 +247,14 @@ async def merge(
 ) -> Any:
     from channelwatch.cases import MergeCases
 
-    cmd = MergeCases(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        MergeCases,
+        case_id,
         other_case_id=body.other_case_id,
         reason=body.reason,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/links/dismiss", response_model=CaseResultOut)
@@ -259,14 +263,14 @@ async def dismiss_link(
 ) -> Any:
     from channelwatch.cases import DismissLink
 
-    cmd = DismissLink(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        DismissLink,
+        case_id,
         other_case_id=body.other_case_id,
         reason=body.reason,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/handover/request", response_model=CaseResultOut)
@@ -276,14 +280,9 @@ async def handover_request(
     """Ask the other centre to take coordination (nothing moves until it accepts)."""
     from channelwatch.cases import RequestHandover
 
-    cmd = RequestHandover(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        reason=body.reason,
-        to_centre=body.to_centre,
+    return await _command(
+        services, principal, RequestHandover, case_id, reason=body.reason, to_centre=body.to_centre
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/handover/accept", response_model=CaseResultOut)
@@ -292,13 +291,7 @@ async def handover_accept(
 ) -> Any:
     from channelwatch.cases import AcceptHandover
 
-    cmd = AcceptHandover(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        request_id=body.request_id,
-    )
-    return await _run(services, cmd, case_id)
+    return await _command(services, principal, AcceptHandover, case_id, request_id=body.request_id)
 
 
 @router.post("/{case_id}/handover/reject", response_model=CaseResultOut)
@@ -307,14 +300,9 @@ async def handover_reject(
 ) -> Any:
     from channelwatch.cases import RejectHandover
 
-    cmd = RejectHandover(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        reason=body.reason,
-        request_id=body.request_id,
+    return await _command(
+        services, principal, RejectHandover, case_id, reason=body.reason, request_id=body.request_id
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/handover/withdraw", response_model=CaseResultOut)
@@ -323,14 +311,14 @@ async def handover_withdraw(
 ) -> Any:
     from channelwatch.cases import WithdrawHandover
 
-    cmd = WithdrawHandover(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        WithdrawHandover,
+        case_id,
         reason=body.reason,
         request_id=body.request_id,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/tasks", response_model=CaseResultOut)
@@ -339,14 +327,9 @@ async def assign_task(
 ) -> Any:
     from channelwatch.cases import AssignTask, TaskKind
 
-    cmd = AssignTask(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        asset=body.asset,
-        kind=TaskKind(body.kind),
+    return await _command(
+        services, principal, AssignTask, case_id, asset=body.asset, kind=TaskKind(body.kind)
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/tasks/{task_id}", response_model=CaseResultOut)
@@ -355,15 +338,15 @@ async def update_task(
 ) -> Any:
     from channelwatch.cases import TaskStatus, UpdateTask
 
-    cmd = UpdateTask(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        UpdateTask,
+        case_id,
         task_id=task_id,
         status=TaskStatus(body.status),
         note=body.note,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/outcomes", response_model=CaseResultOut)
@@ -372,10 +355,11 @@ async def record_outcome(
 ) -> Any:
     from channelwatch.cases import OutcomeKind, RecordOutcome
 
-    cmd = RecordOutcome(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        RecordOutcome,
+        case_id,
         kind=OutcomeKind(body.kind),
         count=body.count,
         source=body.source,
@@ -385,7 +369,6 @@ async def record_outcome(
         where=body.where,
         refers_to=body.refers_to,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/outcomes/{outcome_id}/verify", response_model=CaseResultOut)
@@ -398,14 +381,14 @@ async def verify_outcome(
 ) -> Any:
     from channelwatch.cases import VerifyOutcome
 
-    cmd = VerifyOutcome(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        VerifyOutcome,
+        case_id,
         outcome_id=outcome_id,
         evidence_ref=body.evidence_ref,
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/outcomes/{outcome_id}/retract", response_model=CaseResultOut)
@@ -414,14 +397,9 @@ async def retract_outcome(
 ) -> Any:
     from channelwatch.cases import RetractOutcome
 
-    cmd = RetractOutcome(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        outcome_id=outcome_id,
-        reason=body.reason,
+    return await _command(
+        services, principal, RetractOutcome, case_id, outcome_id=outcome_id, reason=body.reason
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/persons", response_model=CaseResultOut)
@@ -432,14 +410,9 @@ async def revise_persons(
     from channelwatch.cases import RevisePersons
 
     _supervisor(principal, "revise the number of persons")
-    cmd = RevisePersons(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        count=body.count,
-        reason=body.reason,
+    return await _command(
+        services, principal, RevisePersons, case_id, count=body.count, reason=body.reason
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/close", response_model=CaseResultOut)
@@ -449,14 +422,14 @@ async def close_case(
     """Close on accounting: refused (409) unless every person reported is accounted for."""
     from channelwatch.cases import CloseCase
 
-    cmd = CloseCase(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
+    return await _command(
+        services,
+        principal,
+        CloseCase,
+        case_id,
         reason=body.reason,
         evidence_refs=tuple(body.evidence_refs),
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/suspend", response_model=CaseResultOut)
@@ -467,20 +440,14 @@ async def suspend(
     from channelwatch.cases import SuspendSearch
 
     _supervisor(principal, "suspend a search")
-    cmd = SuspendSearch(
-        actor=principal.case_actor(), time=_now(services), case_id=case_id, reason=body.reason
-    )
-    return await _run(services, cmd, case_id)
+    return await _command(services, principal, SuspendSearch, case_id, reason=body.reason)
 
 
 @router.post("/{case_id}/reopen", response_model=CaseResultOut)
 async def reopen(case_id: str, body: ReasonIn, principal: CaseWriter, services: ServicesDep) -> Any:
     from channelwatch.cases import ReopenCase
 
-    cmd = ReopenCase(
-        actor=principal.case_actor(), time=_now(services), case_id=case_id, reason=body.reason
-    )
-    return await _run(services, cmd, case_id)
+    return await _command(services, principal, ReopenCase, case_id, reason=body.reason)
 
 
 @router.post("/{case_id}/decisions", response_model=CaseResultOut)
@@ -498,14 +465,9 @@ async def record_case_decision(
             "type": e.type,
             "advice": e.payload.get("advice"),
         }
-    cmd = RecordDecision(
-        actor=principal.case_actor(),
-        time=_now(services),
-        case_id=case_id,
-        decision=body.decision,
-        advice=advice,
+    return await _command(
+        services, principal, RecordDecision, case_id, decision=body.decision, advice=advice
     )
-    return await _run(services, cmd, case_id)
 
 
 @router.post("/{case_id}/notes", status_code=status.HTTP_201_CREATED)
