@@ -201,7 +201,9 @@ def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             proc.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and any later test calling asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
