@@ -213,6 +213,15 @@ def test_bbox_query_matches_a_plain_filter(
     assert got == want
 
 
+def test_bbox_finds_coordinates_too_small_for_float32(repo: Repository) -> None:
+    """The R*Tree stores float32: a longitude of 1e-308 is kept as 0 there, not rounded out."""
+    repo.apply(Changes(contacts=(_contact(0, 50.0, -1.1e-308), _contact(1, 50.0, 2e-40))))
+    west = BBox(-1.0, 49.5, -1.1e-308, 50.0)
+    east = BBox(2e-40, 49.5, 1.0, 50.0)
+    assert [c.ledger_index for c in repo.list_contacts(bbox=west).items] == [0]
+    assert [c.ledger_index for c in repo.list_contacts(bbox=east).items] == [1]
+
+
 def test_bbox_refuses_bad_boxes() -> None:
     with pytest.raises(StoreInputError):
         BBox.parse("1,2,3")
