@@ -22,6 +22,7 @@ from channelwatch.store.records import (
     Changes,
     DocumentRecord,
     Page,
+    TrackAt,
     TrackPoint,
     TrackRecord,
     UserRecord,
@@ -34,6 +35,15 @@ def check_limit(limit: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
         raise StoreInputError(f"limit must be 1..{MAX_LIMIT}, got {limit!r}")
     return limit
+
+
+MAX_AGE_S = 86_400.0  # a window longer than a day is a mistake, not a picture
+
+
+def check_age(age_s: float, name: str) -> float:
+    if isinstance(age_s, bool) or not isinstance(age_s, int | float) or not 0 <= age_s <= MAX_AGE_S:
+        raise StoreInputError(f"{name} must be 0..{MAX_AGE_S:g} s, got {age_s!r}")
+    return float(age_s)
 
 
 class Repository(Protocol):
@@ -123,6 +133,22 @@ class Repository(Protocol):
         limit: int = 1000,
     ) -> list[TrackPoint]:
         """Oldest first; the latest ``limit`` points of the window."""
+        ...
+
+    def tracks_at(
+        self,
+        at: datetime,
+        *,
+        max_age_s: float = 120.0,
+        trail_s: float = 0.0,
+        limit: int = 1000,
+        kind: str | None = None,
+        bbox: BBox | None = None,
+    ) -> list[TrackAt]:
+        """The picture at a past time: every track with a stored point in
+        ``(at - max_age_s, at]``, at its latest such point (with its trail: its points of the
+        ``trail_s`` before that point, up to it), by track id, at most ``limit``; ``kind``
+        and ``bbox`` filter on the track's kind and the point's position before the limit."""
         ...
 
     # -- case events -----------------------------------------------------------------------

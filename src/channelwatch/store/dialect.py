@@ -123,9 +123,12 @@ class Dialect:
 
     def select(self, table: Table) -> str:
         """``SELECT <the record's columns> FROM <table> <alias>``."""
+        return f"SELECT {self.columns(table)} FROM {table.name} {table.alias}"
+
+    def columns(self, table: Table) -> str:
+        """The record's columns of ``table``, qualified by its alias, in field order."""
         a = table.alias
-        cols = ", ".join(f"{a}.{self.column(c.column)}" for c in table.columns)
-        return f"SELECT {cols} FROM {table.name} {a}"
+        return ", ".join(f"{a}.{self.column(c.column)}" for c in table.columns)
 
     def insert(self, table: Table, *, skip_existing: bool = False) -> str:
         cols, marks = self._cols_marks(table)

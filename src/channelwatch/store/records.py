@@ -121,6 +121,17 @@ class TrackPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackAt:
+    """One track as the stored history shows it at a past time: its latest point at or before
+    that time, the track's stored record (kind and labels, as of its last update), and its
+    trail up to that point, oldest first (the point itself last)."""
+
+    point: TrackPoint
+    track: TrackRecord
+    trail: tuple[TrackPoint, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AlertRecord:
     """Something an operator should look at now (``id`` set by the store)."""
 

@@ -11,10 +11,10 @@ import threading
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from channelwatch.store.base import check_limit
+from channelwatch.store.base import check_age, check_limit
 from channelwatch.store.dialect import Dialect, RowCodec, where_clause
 from channelwatch.store.errors import DuplicateError, NotFoundError, StoreError
 from channelwatch.store.migrate import Migration, check_not_newer, migrations
@@ -27,6 +27,7 @@ from channelwatch.store.records import (
     ContactRecord,
     DocumentRecord,
     Page,
+    TrackAt,
     TrackPoint,
     TrackRecord,
     UserRecord,
@@ -410,6 +411,61 @@ class SqlRepository:
         sql = d.sql(f"{d.select(TRACK_POINTS)}{where_clause(where)} ORDER BY {t} DESC LIMIT ?")
         rows = self._rows(sql, (*args, limit))
         return [self._points.record(r) for r in reversed(rows)]
+
+    def tracks_at(
+        self,
+        at: datetime,
+        *,
+        max_age_s: float = 120.0,
+        trail_s: float = 0.0,
+        limit: int = 1000,
+        kind: str | None = None,
+        bbox: BBox | None = None,
+    ) -> list[TrackAt]:
+        check_age(max_age_s, "max_age_s")
+        check_age(trail_s, "trail_s")
+        check_limit(limit)
+        d = self.dialect
+        tc = d.column("time")
+        t0 = d.encode_time(at - timedelta(seconds=max_age_s))
+        t1 = d.encode_time(at)
+        # latest point of each track in (at - max_age_s, at]: the time index finds the window,
+        # the primary key (track_id, time) the row
+        where: list[str] = []
+        args: list[Any] = [t0, t1]
+        if kind is not None:
+            where.append("t.kind = ?")
+            args.append(kind)
+        if bbox is not None:
+            where.append("p.lon BETWEEN ? AND ? AND p.lat BETWEEN ? AND ?")
+            args += [bbox.lon0, bbox.lon1, bbox.lat0, bbox.lat1]
+        sql = d.sql(
+            f"SELECT {d.columns(TRACK_POINTS)}, {d.columns(TRACKS)} FROM"
+            f" (SELECT track_id, max({tc}) AS last FROM track_points"
+            f" WHERE {tc} > ? AND {tc} <= ? GROUP BY track_id) m"
+            f" JOIN track_points p ON p.track_id = m.track_id AND p.{tc} = m.last"
+            f" JOIN tracks t ON t.track_id = p.track_id"
+            f"{where_clause(where)} ORDER BY p.track_id LIMIT ?"
+        )
+        rows = self._rows(sql, (*args, limit))
+        n = len(TRACK_POINTS.columns)
+        found = [(self._points.record(r[:n]), self._tracks.record(r[n:])) for r in rows]
+        trails: dict[str, list[TrackPoint]] = {}
+        if trail_s > 0 and found:
+            # each trail reaches trail_s back from its own point, so read from the oldest start
+            first = min(p.time for p, _ in found) - timedelta(seconds=trail_s)
+            sql = d.sql(
+                f"{d.select(TRACK_POINTS)} WHERE p.{tc} > ? AND p.{tc} <= ?"
+                f" ORDER BY p.track_id, p.{tc}"
+            )
+            starts = {p.track_id: p.time - timedelta(seconds=trail_s) for p, _ in found}
+            for r in self._rows(sql, (d.encode_time(first), t1)):
+                start = starts.get(r[0])
+                if start is not None:
+                    q = self._points.record(r)
+                    if start < q.time:
+                        trails.setdefault(r[0], []).append(q)
+        return [TrackAt(p, t, tuple(trails.get(p.track_id, ()))) for p, t in found]
 
     # -- case events -----------------------------------------------------------------------
     def case_events(

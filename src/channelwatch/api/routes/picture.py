@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -23,7 +23,7 @@ from channelwatch.api.schemas import (
 )
 from channelwatch.events import Event
 from channelwatch.ingest.observation import DistressCall, Observation
-from channelwatch.store import BBox
+from channelwatch.store import BBox, TrackAt
 
 router = APIRouter(prefix="/api", tags=["picture"])
 
@@ -80,15 +80,81 @@ def _track_filter(t: dict[str, Any], bbox: BBox | None, kind: str | None) -> boo
     return True
 
 
+# What the stored record says of a track that does not change along its history (an AIS
+# vessel's identity); everything else of a past picture is the point's or unknown (null).
+_IDENTITY = ("mmsi", "name", "ship_type", "length_m")
+# how far back a past picture's trails reach (the live picture's trails are about as long)
+PAST_TRAIL_S = 600.0
+
+
+def past_track(item: TrackAt, sar_region: str | None) -> dict[str, Any]:
+    """One track of a past picture, in the shape of the live picture's tracks."""
+    p, body = item.point, item.track.body
+    return {
+        "track_id": p.track_id,
+        "kind": item.track.kind,
+        "lat": p.lat,
+        "lon": p.lon,
+        "sog_kn": p.sog_kn,
+        "cog_deg": p.cog_deg,
+        "position_sigma_m": None,
+        "quality": None,
+        "last_update": p.time.isoformat(),
+        "trail": [[q.time.isoformat(), q.lat, q.lon] for q in item.trail],
+        "confirmed": None,
+        "correlated_mmsi": None,
+        "persons_estimate": None,
+        "sensors": None,
+        **{k: body.get(k) for k in _IDENTITY},
+        "sar_region": sar_region,
+        "case_id": None,
+    }
+
+
+def _past_picture(
+    services: Services, at: datetime, max_age_s: float, box: BBox | None, kind: str | None
+) -> dict[str, Any]:
+    found = services.store.tracks_at(
+        at, max_age_s=max_age_s, trail_s=PAST_TRAIL_S, kind=kind, bbox=box
+    )
+    regions: list[str | None] = [None] * len(found)
+    if services.region is not None and found:
+        import numpy as np
+
+        raw = services.region.sar_region(
+            np.array([f.point.lat for f in found]), np.array([f.point.lon for f in found])
+        )
+        regions = [None if r is None else str(r) for r in np.asarray(raw, dtype=object)]
+    return {
+        "time": at.isoformat(),
+        "items": [past_track(f, r) for f, r in zip(found, regions, strict=True)],
+    }
+
+
 @router.get("/tracks")
-def tracks(
+async def tracks(
     _: Reader,
     services: ServicesDep,
     bbox: BBoxQ = None,
     kind: Annotated[str | None, Query(max_length=32)] = None,
+    at: Annotated[
+        datetime | None,
+        Query(description="the picture at this past time (ISO 8601 with a UTC offset)"),
+    ] = None,
+    max_age_s: Annotated[
+        float, Query(gt=0, le=3600, description="with at: tracks seen this long before it")
+    ] = 120.0,
 ) -> dict[str, Any]:
-    """The current picture (as of the last snapshot, about once a second)."""
+    """The current picture (as of the last snapshot, about once a second), or with ``at`` the
+    picture at that time from the stored history: each track's latest point in
+    ``(at - max_age_s, at]`` with its trail (fields the history does not keep are null)."""
     box = _bbox(bbox)
+    if at is not None:
+        if at.tzinfo is None:
+            raise ApiInputError(f"at must carry a UTC offset, got {at.isoformat()!r}")
+        return await asyncio.to_thread(
+            _past_picture, services, at.astimezone(UTC), max_age_s, box, kind
+        )
     time, items = services.ops.picture()
     return {
         "time": time.isoformat() if time else None,

@@ -17,7 +17,7 @@ import { PALETTES, REGION_LAYERS, TRACK_COLOURS } from './style.js';
 import {
   applyPicture,
   displayedTracks,
-  historyStart,
+  historyReach,
   initTracks,
   mapData,
   selectTrack,
@@ -353,7 +353,7 @@ const actions = {
   },
   stepTime: (deltaMs) => {
     const now = clockNowMs();
-    const start = historyStart() ?? now;
+    const start = historyReach();
     const t = Math.max(start, Math.min(now, (state.viewTime ?? now) + deltaMs));
     state.viewTime = t >= now - 1000 ? null : t;
     emit('view-time', state.viewTime);

@@ -129,6 +129,8 @@ export async function loadCases() {
   }
   renderSelect();
   renderCase();
+  // A suggestion that arrived before the cases did may be about a call a case already holds.
+  renderSuggestions();
 }
 
 function selectCase(id) {

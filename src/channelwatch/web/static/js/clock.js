@@ -1,10 +1,11 @@
 // The picture clock (live or scenario replay time from the API) and the time slider: drag back
-// to replay what this page has seen (its local history of the stream), L to return to live.
+// to replay what this page has seen (its local history of the stream) or, before that, the
+// server's stored history (GET /api/tracks?at=); L returns to live.
 
 import { $ } from './dom.js';
 import { fmtDateTime, fmtTime } from './format.js';
 import { clockNowMs, emit, on, state } from './state.js';
-import { historyStart } from './tracks.js';
+import { beforeLocalHistory, historyReach } from './tracks.js';
 
 export function setClock(clock) {
   state.clock = { ...clock, receivedAt: performance.now() };
@@ -29,7 +30,7 @@ function renderClock() {
 function renderSlider() {
   const slider = $('#time-slider');
   const now = clockNowMs();
-  const start = historyStart() ?? (state.clock?.start ? Date.parse(state.clock.start) : now);
+  const start = historyReach();
   // Whole seconds, so "live" (the maximum) is a valid step of the 1 s slider.
   slider.min = String(Math.floor(Math.min(start, now) / 1000) * 1000);
   slider.max = String(Math.ceil(now / 1000) * 1000);
@@ -42,7 +43,8 @@ function renderSlider() {
   const msg = $('#map-message');
   if (!live) {
     msg.hidden = false;
-    msg.textContent = `Viewing history at ${fmtTime(state.viewTime)} UTC — press L for live`;
+    const source = beforeLocalHistory(state.viewTime) ? ' (from the server)' : '';
+    msg.textContent = `Viewing history at ${fmtTime(state.viewTime)} UTC${source} — press L for live`;
     msg.dataset.kind = 'history';
   } else if (msg.dataset.kind === 'history') {
     msg.hidden = true;

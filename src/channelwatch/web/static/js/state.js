@@ -7,6 +7,7 @@ export const state = {
   tracks: new Map(), // track_id -> Track (the live picture)
   pictureTime: null, // time of the last picture (ISO)
   viewTime: null, // null = live; else ms of the replayed history being shown
+  pastPicture: null, // {timeMs, tracks}: the server's picture before the page's own history
   selectedTrackId: null,
   selectedCaseId: null,
   cases: new Map(), // case_id -> Case

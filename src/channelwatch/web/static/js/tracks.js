@@ -1,19 +1,28 @@
 // Live tracks: the picture from the stream, a local history for the replay slider, the track
 // list (keyboard: arrows move, Enter selects, Escape clears), the detail card and the map data.
 
+import { get } from './api.js';
 import { $, fill, h } from './dom.js';
 import { centreName, itemOrigin, localId, originSuffix } from './federation.js';
 import { fmtDeg, fmtKn, fmtLatLon, fmtM, fmtTime, humanise, KIND_LABEL } from './format.js';
 import { ROTATING } from './icons.js';
-import { emit, on, state } from './state.js';
+import { clockNowMs, emit, on, state } from './state.js';
 import { TRACK_COLOURS } from './style.js';
 
 export const TRAIL_POINTS = 30;
 const HISTORY_POINTS = 5000; // per track: about 1.4 h at one fix a second
 const STALE_AFTER_MS = 10 * 60 * 1000; // a replayed track not seen for 10 min is not drawn
+// Before the page's own history the slider asks the server (GET /api/tracks?at=): back to the
+// replay's start, or this far in live mode.
+const SERVER_REACH_MS = 6 * 60 * 60 * 1000;
+const PAST_MAX_AGE_S = 120; // a track is in the past picture if seen this long before the time
+const PAST_DEBOUNCE_MS = 200; // one request when the slider stops, not one per pixel dragged
 
 // track_id -> {kind, name, points: [[time_ms, lat, lon, sog_kn, cog_deg], ...]} (time order)
 const history = new Map();
+// The time of the first picture this page received: from then on it has every picture; before,
+// only the trails of the tracks it saw first, so the server's history is asked instead.
+let firstPictureMs = null;
 let activeId = null; // the keyboard cursor in the list (not necessarily selected)
 
 const KIND_ORDER = { small_boat: 0, rescue: 1, patrol: 2, unknown: 3, ship: 4 };
@@ -23,6 +32,7 @@ export function applyPicture(msg) {
   const tracks = msg.tracks || msg.items || [];
   state.tracks = new Map(tracks.map((t) => [t.track_id, t]));
   state.pictureTime = msg.time || state.pictureTime;
+  if (firstPictureMs === null && msg.time) firstPictureMs = Date.parse(msg.time);
   for (const t of tracks) remember(t);
   emit('tracks');
 }
@@ -59,6 +69,51 @@ export function historyStart() {
     if (first && (t0 === null || first[0] < t0)) t0 = first[0];
   }
   return t0;
+}
+
+/** The earliest time the slider offers (ms): the server's history reaches further back. */
+export function historyReach() {
+  const local = historyStart();
+  const start = state.clock?.start ? Date.parse(state.clock.start) : NaN;
+  const server = Number.isFinite(start) ? start : clockNowMs() - SERVER_REACH_MS;
+  return local === null ? server : Math.min(local, server);
+}
+
+/** Whether a time is before the page's first picture (the server answers for it). */
+export function beforeLocalHistory(tMs) {
+  return tMs !== null && (firstPictureMs === null || tMs < firstPictureMs);
+}
+
+// state.pastPicture: {timeMs, tracks} as the server answered for the slider's time
+let pastTimer = null;
+
+function requestPast() {
+  const tMs = state.viewTime;
+  clearTimeout(pastTimer);
+  if (!beforeLocalHistory(tMs) || state.pastPicture?.timeMs === tMs) return;
+  pastTimer = setTimeout(async () => {
+    let body;
+    try {
+      body = await get('/api/tracks', {
+        at: new Date(tMs).toISOString(),
+        max_age_s: PAST_MAX_AGE_S,
+      });
+    } catch (err) {
+      $('#map-message').textContent = `History at that time unavailable: ${err.message}`;
+      return;
+    }
+    if (state.viewTime !== tMs) return; // the slider has moved on meanwhile
+    state.pastPicture = { timeMs: tMs, tracks: body.items || [] };
+    emit('view-time', tMs);
+  }, PAST_DEBOUNCE_MS);
+}
+
+function pastTracks() {
+  // Until the answer comes, the previous one stays drawn (the banner says which time it is).
+  return (state.pastPicture?.tracks || []).map((t) => ({
+    ...t,
+    trailCoords: (t.trail || []).slice(-TRAIL_POINTS).map(([, lat, lon]) => [lon, lat]),
+  }));
 }
 
 const RAD = Math.PI / 180;
@@ -105,6 +160,7 @@ export function displayedTracks() {
       trailCoords: (t.trail || []).slice(-TRAIL_POINTS).map(([, lat, lon]) => [lon, lat]),
     }));
   }
+  if (beforeLocalHistory(state.viewTime)) return pastTracks();
   const out = [];
   for (const [id, rec] of history) {
     const hit = interpolate(rec.points, state.viewTime);
@@ -378,5 +434,6 @@ export function initTracks() {
     renderList();
     renderDetail();
   });
+  on('view-time', requestPast);
   renderDetail();
 }
