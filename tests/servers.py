@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -132,3 +133,59 @@ def nats_server(store_dir: Path | None = None, port: int | None = None) -> Itera
             proc.kill()
         if own_dir:
             shutil.rmtree(sd, ignore_errors=True)
+
+
+class ChildProcess:
+    """A child process that can be killed with SIGKILL and started again with the same
+    arguments (crash tests); its output is appended to ``log``, one section per start."""
+
+    def __init__(
+        self,
+        args: list[str],
+        log: Path | None = None,
+        env: dict[str, str] | None = None,
+        stop_timeout_s: float = 20.0,
+    ) -> None:
+        self.args, self.log, self.stop_timeout_s = args, log, stop_timeout_s
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self) -> None:
+        self.starts += 1
+        if self.log is None:
+            self.proc = subprocess.Popen(
+                self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env
+            )
+            return
+        with self.log.open("ab") as out:
+            out.write(f"--- start {self.starts}\n".encode())
+            out.flush()
+            self.proc = subprocess.Popen(self.args, stdout=out, stderr=out, env=self.env)
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+            self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(self.stop_timeout_s)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+            self.proc = None
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def tail(self) -> str:
+        if self.log is None:
+            return ""
+        with contextlib.suppress(OSError):
+            return self.log.read_text(errors="replace")[-3000:]
+        return ""

@@ -11,11 +11,8 @@ the case coordinated by GB only after the acceptance, no internal note crossed.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import signal
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -29,7 +26,7 @@ import pytest
 
 from channelwatch.federation.share import REJECTED, share
 from channelwatch.ledger import Ledger
-from servers import free_port, wait_port  # type: ignore[import-not-found]
+from servers import ChildProcess, free_port, wait_port  # type: ignore[import-not-found]
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(240)]
 
@@ -38,44 +35,7 @@ CALL_NOTE = "caller says his brother is on the beach at Wimereux"  # stays at FR
 CASE_NOTE = "same skipper as the 3 November crossing"  # stays at FR
 
 
-class Proc:
-    """A child process that can be killed with SIGKILL and started again with the same args."""
-
-    def __init__(self, args: list[str], log: Path, env: dict[str, str] | None = None) -> None:
-        self.args, self.log = args, log
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        with self.log.open("ab") as out:
-            out.write(f"--- start {self.starts}\n".encode())
-            self.proc = subprocess.Popen(self.args, stdout=out, stderr=out, env=self.env)
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-            self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-    def tail(self) -> str:
-        with contextlib.suppress(OSError):
-            return self.log.read_text(errors="replace")[-3000:]
-        return ""
-
-
-class Server(Proc):
+class Server(ChildProcess):
     """``channelwatch serve`` for one centre, federated, with a client logged in as ``user``."""
 
     def __init__(self, tmp: Path, centre: str, partner: str, nats: str, user: str, **kw: Any):
@@ -129,7 +89,7 @@ class Server(Proc):
         return self.http.post(path, json=body)
 
 
-class Nats(Proc):
+class Nats(ChildProcess):
     def __init__(self, tmp: Path) -> None:
         self.port = free_port()
         store = tmp / "js"

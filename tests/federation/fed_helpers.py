@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ from typing import Any
 from channelwatch.federation.node import Node, Receipt
 from channelwatch.federation.outbox import pending
 from channelwatch.ledger import Ledger
+from servers import ChildProcess, wait_port  # type: ignore[import-not-found]
 
 CHANNELWATCH = str(Path(sys.executable).parent / "channelwatch")
 
@@ -89,85 +88,33 @@ def wait_until(
     raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
-class NatsProc:
+class NatsProc(ChildProcess):
     """nats-server with JetStream on a fixed port and store, killable with SIGKILL."""
 
     def __init__(self, store: Path, port: int) -> None:
         self.store, self.port = store, port
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.exe = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        exe = shutil.which("nats-server") or "/usr/sbin/nats-server"
+        args = [exe, "-a", "127.0.0.1", "-p", str(port), "-js", "-sd", str(store)]
+        super().__init__(args, stop_timeout_s=10)
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        from servers import wait_port
-
-        self.proc = subprocess.Popen(
-            [self.exe, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        super().start()
         wait_port(self.port)
 
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-            self.proc = None
 
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-
-class NodeProc:
+class NodeProc(ChildProcess):
     """``channelwatch federation node`` as a child process, killable with SIGKILL."""
 
     def __init__(self, centre: str, ledger: Path, url: str, partner: str, key: Path, log: Path):
-        self.args = [
+        args = [
             CHANNELWATCH, "federation", "node", "--centre", centre, "--ledger", str(ledger),
             "--nats", url, "--partner", f"{partner}={key}",
         ]  # fmt: skip
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        with self.log.open("ab") as f:
-            f.write(f"--- start {self.starts}\n".encode())
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        out = self.log.open("ab")
-        self.proc = subprocess.Popen(self.args, stdout=out, stderr=out, env=env)
-        out.close()
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-            self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-            self.proc = None
-
-    @property
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
+        super().__init__(args, log, stop_timeout_s=15)
 
 
 def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -3,8 +3,6 @@ at that time (``GET /api/tracks?at=``) and draws exactly that; back to live afte
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -38,55 +36,10 @@ def _wait_until(fn: Callable[[], Any], timeout_s: float, what: str) -> Any:
 @pytest.fixture(scope="module")
 def fast_server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     # imported here, not at the top: pytest loads (and rewrites) the plugin module first
-    from web_fixtures import Server, _cli, _free_port  # type: ignore[import-not-found]
+    from web_fixtures import serve_replay  # type: ignore[import-not-found]
 
-    home = tmp_path_factory.mktemp("fast_server")
-    port = _free_port()
-    log_path = home / "serve.log"
-    env = {**os.environ, "CHANNELWATCH_ENV": "development"}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(
-            _cli(
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--db",
-                str(home / "channelwatch.db"),
-                "--replay",
-                str(scenario_dir),
-                "--speed",
-                str(SPEED),
-                "--log-level",
-                "warning",
-            ),
-            cwd=home,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    srv = Server(f"http://127.0.0.1:{port}", port, log_path, proc)
-    try:
-
-        def up() -> bool:
-            if proc.poll() is not None:
-                pytest.fail(f"channelwatch serve exited with {proc.returncode}:\n{srv.log()}")
-            try:
-                with urllib.request.urlopen(f"{srv.base_url}/api/health", timeout=5) as res:
-                    return bool(res.status == 200)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                return False
-
-        _wait_until(up, 240, "the server")
+    with serve_replay(scenario_dir, tmp_path_factory.mktemp("fast_server"), SPEED) as srv:
         yield srv
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 def _drawn(page: Any) -> dict[str, list[float]]:

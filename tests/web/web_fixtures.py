@@ -147,10 +147,10 @@ class Server:
             return json.load(res)
 
 
-@pytest.fixture(scope="session")
-def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``channelwatch serve`` on a free port of 127.0.0.1, replaying the scenario."""
-    home = tmp_path_factory.mktemp("server")
+@contextlib.contextmanager
+def serve_replay(scenario_dir: Path, home: Path, speed: float) -> Iterator[Server]:
+    """``channelwatch serve`` on a free port of 127.0.0.1, replaying the scenario at ``speed``;
+    stopped on exit."""
     port = _free_port()
     log_path = home / "serve.log"
     env = {**os.environ, "CHANNELWATCH_ENV": "development"}
@@ -167,7 +167,7 @@ def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
                 "--replay",
                 str(scenario_dir),
                 "--speed",
-                str(REPLAY_SPEED),
+                str(speed),
                 "--log-level",
                 "warning",
             ),
@@ -199,6 +199,13 @@ def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(scenario_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``channelwatch serve`` replaying the scenario, for the whole session."""
+    with serve_replay(scenario_dir, tmp_path_factory.mktemp("server"), REPLAY_SPEED) as srv:
+        yield srv
 
 
 # Per module, not per session: Playwright's sync API keeps an event loop running in the main

@@ -125,7 +125,6 @@ def check_request(case: Case, actor: Actor, to_centre: str | None, reason: str) 
         # Coordination is handed over, never taken: only the coordinating centre asks, and the
         # other accepts. (The system asks when a boat enters the other region; that too waits
         # for the receiving centre's acceptance.)
-        require_centre_user(actor, "request a handover")
         require_coordinator(case, actor, "request a handover of it")
     require_reason(reason, "a handover request")
     if case.status not in (CaseStatus.OPEN, CaseStatus.SUSPENDED):
