@@ -77,6 +77,30 @@ def test_serve_replays_a_scenario_on_the_embedded_store(scenario_dir: Path, tmp_
                     tracks = msg["tracks"]
             assert tracks, "no picture on the stream"
             assert {"track_id", "kind", "lat", "lon", "sar_region"} <= set(tracks[0])
+        # a report goes through the contact intake and the ledger appender's own process
+        report = {
+            "kind": "contact",
+            "time": clock["time"],
+            "lat": 50.95,
+            "lon": 1.55,
+            "sensor": "aerial",
+            "sensor_id": "test-aircraft",
+            "sigma_m": 100,
+            "report_id": "serve-test-1",
+        }
+        r = httpx.post(f"{base}/api/contacts", json=report, headers=h)
+        assert r.status_code == 202, r.text
+        index = r.json()["ledger_indices"][0]
+        auditor = httpx.post(
+            f"{base}/api/auth/login", json={"username": "auditor", "password": "auditor-demo"}
+        ).json()["access_token"]
+        entry = httpx.get(
+            f"{base}/api/ledger/entries/{index}", headers={"Authorization": f"Bearer {auditor}"}
+        )
+        assert entry.status_code == 200, entry.text
+        assert "serve-test-1" in entry.text
+        health = httpx.get(f"{base}/api/health").json()
+        assert health["ledger_appender_restarts"] == 0 and health["ledger_size"] > index
         page = httpx.get(f"{base}/", follow_redirects=True)
         assert page.status_code == 200
         assert httpx.get(f"{base}/api/openapi.json").json()["info"]["title"] == "ChannelWatch"

@@ -236,3 +236,28 @@ def test_bbox_refuses_bad_boxes() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(StoreInputError):
         _ = ContactRecord(0, "contact", datetime(2025, 1, 1), 51.0, 1.5, "x", {})
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 63, 64, 65, 200])
+def test_bulk_writes_keep_every_row_once_in_order(repo: Repository, n: int) -> None:
+    """A batch of any size is written whole (SQLite sends it as a few multi-row statements):
+    every row once, a row already there skipped, an upsert of the same track twice in one
+    batch keeping the later one."""
+    rows = [_contact(i, lat=50.0 + i * 1e-3) for i in range(n)]
+    repo.apply(Changes(contacts=rows[: n // 2]))
+    repo.apply(Changes(contacts=rows))  # the first half again: skipped, not an error
+    assert repo.count_contacts() == n
+    page = repo.list_contacts(limit=1000)
+    assert [c.id for c in page.items] == list(range(n))
+    assert [c.lat for c in page.items] == [r.lat for r in rows]
+    tracks = [
+        TrackRecord(f"T-{i % max(1, n // 2)}", "ship", T0 + timedelta(seconds=i), 50.0, 1.0 + i, {})
+        for i in range(n)
+    ]
+    repo.upsert_tracks(tracks)
+    stored = {t.track_id: t.lon for t in repo.list_tracks(active=None)}
+    expected = {t.track_id: t.lon for t in tracks}  # the last of each id in the batch
+    assert stored == expected
+    points = [TrackPoint("T-0", T0 + timedelta(seconds=i), 50.0, 1.0, 5.0, 90.0) for i in range(n)]
+    repo.add_track_points(points + points[:3])
+    assert len(repo.track_history("T-0", limit=1000)) == n

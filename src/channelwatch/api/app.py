@@ -76,6 +76,16 @@ def _open_ledger(settings: Settings) -> Any:
     return Ledger.create(path, key_path=key, origin="channelwatch.server")
 
 
+def _ledger_source(settings: Settings, ledger: Any) -> Any:
+    """Where the ledger appender process opens the ledger, or None to append in a thread (when
+    switched off, or when the ledger was opened without its key: it cannot append anyway)."""
+    from channelwatch.api.live.appender import LedgerSource
+
+    if not settings.ledger_process or not ledger.can_append:
+        return None
+    return LedgerSource(settings.ledger_location(), settings.ledger_key_path())
+
+
 def preflight(settings: Settings) -> None:
     """Refuse unsafe production state before serving (SettingsError names it): demo users in
     the store. The settings themselves were checked when loaded."""
@@ -149,6 +159,7 @@ def build_services(settings: Settings, announce: Announce | None = None) -> Serv
             tracker_queue=settings.tracker_queue,
             tracker_process=settings.tracker_process,
             commit_window_s=settings.commit_window_ms / 1000.0,
+            ledger_source=_ledger_source(settings, ledger),
             policy=settings.policy,
             forcing_wind=str(settings.forcing_wind) if settings.forcing_wind else None,
             forcing_current=str(settings.forcing_current) if settings.forcing_current else None,

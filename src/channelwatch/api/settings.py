@@ -74,6 +74,7 @@ class Settings(BaseModel):
     forcing_current: Path | None = None
     tracker_queue: int = Field(20_000, ge=100)
     tracker_process: bool = True  # the tracker in its own process, off the server's GIL
+    ledger_process: bool = True  # ledger commits in their own process, off the server's GIL
     fast_intake: bool = True  # the contact routes answered by api/intake.py, not the router
     commit_window_ms: float = Field(4.0, ge=0, le=50)  # group commit: at most one per window
     # permessage-deflate compresses every message once per client: with 100 pages open it costs

@@ -75,6 +75,7 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from channelwatch.api.app import create_app, preflight
+        from channelwatch.api.coalesce import CoalescingHttpToolsProtocol
         from channelwatch.api.settings import load_settings
 
         settings = load_settings(
@@ -112,7 +113,7 @@ def register(app: typer.Typer) -> None:
             log_level=log_level,
             access_log=False,
             loop="auto",
-            http="auto",
+            http=CoalescingHttpToolsProtocol,  # uvicorn's, one write per small response
             ws="auto",
             ws_per_message_deflate=settings.ws_deflate,
             lifespan="on",

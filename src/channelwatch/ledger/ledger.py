@@ -193,6 +193,11 @@ class Ledger:
             backend.close()
             raise
 
+    @property
+    def can_append(self) -> bool:
+        """Whether it was opened with its signing key."""
+        return self._key is not None
+
     def close(self) -> None:
         self.backend.close()
 

@@ -188,8 +188,7 @@ class SqlRepository:
     def _row(self, sql: str, args: Sequence[Any] = ()) -> Any:
         return self._read(lambda db: db.execute(sql, args).fetchone())
 
-    @staticmethod
-    def _executemany(db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    def _executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
         cur = db.cursor()

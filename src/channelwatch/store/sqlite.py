@@ -11,9 +11,10 @@ tables kept by triggers; everything else is the shared :class:`SqlRepository`.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,6 +41,20 @@ _RTREE_ID = {"contacts": "ledger_index", "tracks": "rid", "alerts": "ledger_inde
 # (|x| < 1.2e-38) becomes 0 without it: the query box is widened by a hair so that such a row
 # is still a candidate (the exact test on the row's own coordinates decides).
 _RTREE_PAD_DEG = 1e-9
+
+
+_MAX_ROWS_PER_INSERT = 64  # x at most 12 columns: well under SQLite's 32,766 parameters
+
+
+@functools.lru_cache(maxsize=256)
+def _multi_row(sql: str, rows: int) -> str:
+    """``INSERT ... VALUES (?, ...) [tail]`` with ``rows`` groups of values."""
+    head, sep, rest = sql.partition(" VALUES (")
+    marks, close, tail = rest.partition(")")
+    if not sep or not close or "(" in marks:
+        raise ValueError(f"not a one-row insert: {sql!r}")
+    group = f"({marks})"
+    return f"{head} VALUES {', '.join([group] * rows)}{tail}"
 
 
 class SqliteDialect(Dialect):
@@ -80,6 +95,20 @@ class SqliteRepository(SqlRepository):
         except OSError as exc:
             raise StoreError(f"cannot create the folder of {self.path}: {exc}") from None
         self._migrate()
+
+    def _executemany(self, db: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Inserts as multi-row statements: Python's sqlite3 lets go of the interpreter lock at
+        every row of an ``executemany`` and must win it back from the busy event loop each time
+        (measured: a store write of 30 contacts took up to 270 ms under load); one statement of
+        many rows lets go once. Row counts are powers of two, so a few statements serve all."""
+        if not sql.startswith("INSERT") or len(rows) < 2:
+            super()._executemany(db, sql, rows)
+            return
+        i, n = 0, len(rows)
+        while i < n:
+            k = min(_MAX_ROWS_PER_INSERT, 1 << ((n - i).bit_length() - 1))
+            db.execute(_multi_row(sql, k), [v for row in rows[i : i + k] for v in row])
+            i += k
 
     def _connect(self) -> sqlite3.Connection:
         try:

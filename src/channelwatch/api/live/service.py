@@ -34,6 +34,7 @@ import numpy as np
 
 from channelwatch.api.errors import ApiInputError, ConflictError, NotFoundApiError
 from channelwatch.api.live import alerts as rules
+from channelwatch.api.live.appender import LedgerSource, ProcessAppender
 from channelwatch.api.live.clock import Clock, ReplayClock
 from channelwatch.api.live.projection import (
     ALERT_ACK_EVENT,
@@ -74,6 +75,8 @@ class OperationsConfig:
     forcing_current: str | None = None
     tracker_process: bool = True  # the tracker in its own process (see tracking.py)
     commit_window_s: float = 0.004  # group commit: at most one ledger commit per window
+    tracker_interval_s: float = 0.1  # tracker calls start at most this often (see _tracker_loop)
+    ledger_source: LedgerSource | None = None  # given: ledger commits in their own process
 
 
 @dataclass(slots=True)
@@ -256,7 +259,13 @@ class Operations:
         self.clock = clock or Clock()
         self.region = region
         self.config = config or OperationsConfig()
-        self.writer = LedgerWriter(ledger, store, commit_window_s=self.config.commit_window_s)
+        source = self.config.ledger_source
+        self.writer = LedgerWriter(
+            ledger,
+            store,
+            commit_window_s=self.config.commit_window_s,
+            appender=ProcessAppender(source) if source is not None else None,
+        )
         self.counters = Counters()
         self._case_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-cases")
         self._plan_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-planning")
@@ -279,7 +288,7 @@ class Operations:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         await asyncio.to_thread(self._catch_up)
-        self.writer.start()
+        await self.writer.start()
         await self._tracker.start()
         await self._run_in(self._case_exec, self._build_book)
         await asyncio.to_thread(self.store.deactivate_tracks, None)
@@ -533,10 +542,16 @@ class Operations:
 
     # -- the tracker -----------------------------------------------------------------------
     async def _tracker_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_start = -1e18
         while True:
             await self._queue.ready.wait()
             self._queue.ready.clear()
             while self._queue:
+                wait = last_start + self.config.tracker_interval_s - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                last_start = loop.time()
                 batch = self._queue.take(2000)  # never cuts a radar sweep in two
                 events, errors = await self._tracker.ingest(batch)
                 self.counters.tracker_errors += errors
@@ -1199,6 +1214,8 @@ class Operations:
             **self.counters.to_dict(),
             "tracker_queue": len(self._queue),
             **w.to_dict(),
+            # -1: ledger commits in a thread of this process (no appender process to restart)
+            "ledger_appender_restarts": getattr(self.writer.appender, "restarts", -1),
             "open_cases": sum(1 for c in self._book.cases.values() if c.is_open)
             if self._book is not None
             else 0,

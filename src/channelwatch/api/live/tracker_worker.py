@@ -1,38 +1,20 @@
 """The tracker's own process: ``python -m channelwatch.api.live.tracker_worker ACTOR``.
 
-It reads requests from stdin and writes answers to stdout, each a frame: an 8-byte big-endian
-length and a pickle. A request is ``(operation, argument)`` with operation "ingest" (items as
-:func:`~channelwatch.api.live.tracking.encode_items` makes them) or "snapshot"; the answer is
-``(True, result)`` or ``(False, message)``. Only the server that started it talks to it, over
-its pipes. Run as a plain module (not multiprocessing), so the
-server's own ``__main__`` is never imported again.
+It reads requests from stdin and writes answers to stdout, each a frame
+(:mod:`channelwatch.api.live.frames`). A request is ``(operation, argument)`` with operation
+"ingest" (items as :func:`~channelwatch.api.live.tracking.encode_items` makes them) or
+"snapshot"; the answer is ``(True, result)`` or ``(False, message)``. Run as a plain module (not
+multiprocessing), so the server's own ``__main__`` is never imported again.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import struct
 import sys
-from typing import Any, BinaryIO
+from typing import Any
 
+from channelwatch.api.live.frames import read_frame, write_frame
 from channelwatch.api.live.tracking import decode_items, ingest_with, snapshot_with
-
-HEADER = struct.Struct(">Q")
-
-
-def read_frame(stream: BinaryIO) -> Any | None:
-    head = stream.read(HEADER.size)
-    if len(head) < HEADER.size:
-        return None
-    (n,) = HEADER.unpack(head)
-    return pickle.loads(stream.read(n))
-
-
-def write_frame(stream: BinaryIO, obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(HEADER.pack(len(data)) + data)
-    stream.flush()
 
 
 def main() -> None:

@@ -15,8 +15,6 @@ contact is a lone plot, and the lone plots waiting are associated together
 from __future__ import annotations
 
 import asyncio
-import pickle
-import struct
 import sys
 from collections import deque
 from collections.abc import Sequence
@@ -24,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
+from channelwatch.api.live import frames
 from channelwatch.events import Event
 from channelwatch.ingest.observation import (
     AisPosition,
@@ -32,8 +31,6 @@ from channelwatch.ingest.observation import (
     Observation,
     Sensor,
 )
-
-_HEADER = struct.Struct(">Q")  # frames on the pipes: length, then a pickle
 
 Sweep = list[ContactReport]  # one radar sweep: a full scan of its sensor
 Item = Observation | Sweep
@@ -244,22 +241,18 @@ class TrackerRunner:
     async def _read(self) -> tuple[bool, Any]:
         assert self._proc is not None and self._proc.stdout is not None
         try:
-            head = await self._proc.stdout.readexactly(_HEADER.size)
-            (n,) = _HEADER.unpack(head)
-            data = await self._proc.stdout.readexactly(n)
+            answer: tuple[bool, Any] = await frames.read_frame_async(self._proc.stdout)
         except asyncio.IncompleteReadError:
             raise TrackerError(
                 f"the tracker process ended (exit status {self._proc.returncode})"
             ) from None
-        answer: tuple[bool, Any] = pickle.loads(data)
         return answer
 
     async def _ask(self, op: str, arg: Any) -> Any:
         async with self._lock:
             if self._proc is None or self._proc.stdin is None:
                 raise TrackerError("the tracker is not running")
-            data = pickle.dumps((op, arg), protocol=pickle.HIGHEST_PROTOCOL)
-            self._proc.stdin.write(_HEADER.pack(len(data)) + data)
+            self._proc.stdin.write(frames.pack((op, arg)))
             await self._proc.stdin.drain()
             ok, result = await self._read()
         if not ok:

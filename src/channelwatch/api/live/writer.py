@@ -5,7 +5,10 @@ request only). The commit stage takes everything queued and appends it to the le
 transaction: one fsync and one signed checkpoint for the lot. Commits start at most once per
 *window* (a few milliseconds): a request waits at most that long for the next commit, and the
 fixed cost of a commit (transaction, fsync, signature) is shared by every request that arrived
-in it, so the cost per event falls as the rate rises. The store stage writes the derived rows
+in it, so the cost per event falls as the rate rises. A commit is sent without waiting for the
+answer to the previous one (at most ``MAX_COMMITS_OUT`` outstanding; the appender sequences them
+in order, see :mod:`channelwatch.api.live.appender`), so a request does not wait a round trip
+for the commit before its own. The store stage writes the derived rows
 in ledger order, beside the next commit, merging every committed batch waiting for it into one
 store transaction.
 
@@ -24,6 +27,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
+from channelwatch.api.live.appender import Appender, ThreadAppender
 from channelwatch.api.live.projection import ALERT_EVENT, CALL_EVENT, CONTACT_EVENT, project
 from channelwatch.events import Event
 from channelwatch.ledger import Ledger
@@ -34,6 +38,7 @@ log = logging.getLogger("channelwatch.api")
 
 MAX_BATCH_EVENTS = 5000
 COMMIT_WINDOW_S = 0.004  # at most one commit started per window (see the module docstring)
+MAX_COMMITS_OUT = 4  # group commits sent and not yet answered (see the module docstring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,28 +92,40 @@ class LedgerWriter:
     """Group commit of events to the ledger, then to the store (see the module docstring)."""
 
     def __init__(
-        self, ledger: Ledger, store: Repository, *, commit_window_s: float = COMMIT_WINDOW_S
+        self,
+        ledger: Ledger,
+        store: Repository,
+        *,
+        commit_window_s: float = COMMIT_WINDOW_S,
+        appender: Appender | None = None,
     ) -> None:
         self.ledger = ledger
         self.store = store
+        self.appender: Appender = appender or ThreadAppender(ledger)
         self.commit_window_s = commit_window_s
         self.stats = WriterStats()
         self._queue: asyncio.Queue[_Request] | None = None
         self._committed: asyncio.Queue[tuple[list[_Request], list[tuple[int, ...]]]] | None = None
+        self._sent: asyncio.Queue[tuple[list[_Request], asyncio.Future[list[int]], float]] | None
+        self._sent = None  # commits sent, in order: (batch, answer, when sent)
+        self._slots = asyncio.Semaphore(MAX_COMMITS_OUT)
         self._tasks: list[asyncio.Task[None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._batches_committed = 0  # batches handed to the store stage
         self._batches_stored = 0
         self._settle: list[tuple[int, asyncio.Future[None]]] = []  # (batches, waiter)
-        self._ledger_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-ledger")
         self._store_exec = ThreadPoolExecutor(1, thread_name_prefix="cw-store")
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        await self.appender.start()
         self._loop = asyncio.get_running_loop()
         self._queue = asyncio.Queue()
         self._committed = asyncio.Queue()
+        self._sent = asyncio.Queue()
+        self._slots = asyncio.Semaphore(MAX_COMMITS_OUT)
         self._tasks = [
             asyncio.create_task(self._commit_loop(), name="ledger-writer"),
+            asyncio.create_task(self._answer_loop(), name="ledger-answers"),
             asyncio.create_task(self._store_loop(), name="store-writer"),
         ]
 
@@ -122,7 +139,7 @@ class LedgerWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
-        self._ledger_exec.shutdown(wait=True)
+        await self.appender.stop()
         self._store_exec.shutdown(wait=True)
 
     async def submit(
@@ -161,9 +178,10 @@ class LedgerWriter:
         return asyncio.run_coroutine_threadsafe(self.submit(events), self._loop).result(timeout_s)
 
     async def _commit_loop(self) -> None:
-        """Ledger commits one after another, at most one started per window."""
-        assert self._queue is not None and self._committed is not None
-        queue = self._queue
+        """Group commits sent in order, at most one started per window and at most
+        ``MAX_COMMITS_OUT`` awaiting their answer (see :meth:`_answer_loop`)."""
+        assert self._queue is not None and self._sent is not None
+        queue, sent, slots = self._queue, self._sent, self._slots
         loop = asyncio.get_running_loop()
         last_start = -1e18
         while True:
@@ -171,19 +189,37 @@ class LedgerWriter:
             wait = last_start + self.commit_window_s - loop.time()
             if wait > 0 and queue.qsize() < MAX_BATCH_EVENTS:
                 await asyncio.sleep(wait)  # gather what arrives within the window
+            await slots.acquire()
             n = len(batch[0].entries)
             while n < MAX_BATCH_EVENTS and not queue.empty():
                 r = queue.get_nowait()
                 batch.append(r)
                 n += len(r.entries)
             last_start = loop.time()
+            entries = [e for r in batch for e in r.entries]
+            sent.put_nowait((batch, self.appender.send(entries), time.perf_counter()))
+
+    async def _answer_loop(self) -> None:
+        """The answers of the group commits, in the order they were sent: the requests that
+        need nothing from the store are answered, the batch goes on to the store stage."""
+        assert self._sent is not None and self._committed is not None
+        while True:
+            batch, answer, t0 = await self._sent.get()
             try:
-                per_request = await loop.run_in_executor(self._ledger_exec, self._append, batch)
+                indices = await answer
             except Exception as exc:
                 self.stats.failures += 1
                 self._answer(batch, exc)
                 continue
-            for r, own in zip(batch, per_request, strict=True):
+            finally:
+                self._slots.release()
+            self._count_commit(time.perf_counter() - t0, len(indices))
+            per_request: list[tuple[int, ...]] = []
+            k = 0
+            for r in batch:
+                own = tuple(indices[k : k + len(r.entries)])
+                k += len(r.entries)
+                per_request.append(own)
                 if not r.wait_store:  # in the ledger: nothing in its answer needs the store
                     self._answer([r], [Committed(own, *_row_ids(r.events, own))])
             self._batches_committed += 1
@@ -223,23 +259,12 @@ class LedgerWriter:
                     r.future.set_result(result[k])
             self._queue.task_done()
 
-    def _append(self, batch: list[_Request]) -> list[tuple[int, ...]]:
-        """The ledger commit (group commit): returns each request's indices."""
-        entries = [e for r in batch for e in r.entries]
-        t0 = time.perf_counter()
-        indices = self.ledger.append_encoded(entries) if entries else []
-        dt = time.perf_counter() - t0
+    def _count_commit(self, dt: float, n: int) -> None:
         self.stats.ledger_s += dt
         self.stats.ledger_max_s = max(self.stats.ledger_max_s, dt)
         self.stats.commits += 1
-        self.stats.events += len(entries)
-        self.stats.largest_batch = max(self.stats.largest_batch, len(entries))
-        out: list[tuple[int, ...]] = []
-        k = 0
-        for r in batch:
-            out.append(tuple(indices[k : k + len(r.entries)]))
-            k += len(r.entries)
-        return out
+        self.stats.events += n
+        self.stats.largest_batch = max(self.stats.largest_batch, n)
 
     def _apply(self, groups: list[tuple[list[_Request], list[tuple[int, ...]]]]) -> Applied:
         """The store rows of committed batches; a failure is logged, never raised: the ledger
