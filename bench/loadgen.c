@@ -4,7 +4,8 @@
  * Request k falls due at start + k / rate, whatever the server does; it goes out on the first
  * idle keep-alive connection, and its latency is counted from when it fell due, so a server that
  * falls behind is charged for the wait (no coordinated omission). Each request is one radar plot
- * of one of 500 boats, as bench/api_wrk.lua makes them, or a sweep of several.
+ * of one of 500 boats timed at the current second (as bench/api_wrk.lua places them), or a
+ * sweep of several.
  *
  * usage: loadgen HOST PORT PATH TOKEN RATE_PER_S SECONDS CONNECTIONS [PLOTS]
  * RATE_PER_S is requests per second; with PLOTS > 1 each request is one radar sweep of PLOTS
@@ -131,6 +132,12 @@ int main(int argc, char **argv) {
             while (conns[next_conn].busy) next_conn = (next_conn + 1) % nconn;
             int c = next_conn;
             next_conn = (next_conn + 1) % nconn;
+            /* plots are timed when sent (the current UTC second), as a radar would */
+            time_t wall_now = time(NULL);
+            if (wall_now != wall) {
+                wall = wall_now;
+                strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime(&wall));
+            }
             /* one plot, or a sweep of `plots` plots of one radar at one time */
             int blen = 0;
             if (plots > 1) blen += snprintf(body, BODY, "{\"records\":[");

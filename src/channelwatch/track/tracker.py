@@ -550,14 +550,27 @@ class Tracker:
                 t = instants[t_s] = datetime.fromtimestamp(t_s, UTC)
             return t
 
+        # every trail in one projection call (one call per track cost more than the rest)
+        trails = [core.trail(row) for row in rows.tolist()]
+        ends = np.cumsum([len(t) for t, _ in trails]).tolist()
+        if trails and ends[-1]:
+            xy_all = np.concatenate([xy for _, xy in trails])
+            lat_all, lon_all = self.projection.to_latlon(xy_all[:, 0], xy_all[:, 1])
+            lat_list = np.atleast_1d(lat_all).tolist()
+            lon_list = np.atleast_1d(lon_all).tolist()
+        else:
+            lat_list = lon_list = []
+        for t_s in {t for t_trail, _ in trails for t in t_trail.tolist()}:
+            instant(t_s)
+        when = instants.__getitem__
         for k, row in enumerate(rows.tolist()):
             track_id = int(core.ids[row])
             meta = self._meta.get(track_id) or _ContactMeta()
             kind = meta.kind
             if meta.correlated is not None and meta.correlated in self.ais.targets:
                 kind = self.ais.targets[meta.correlated].kind
-            t_trail, xy_trail = core.trail(row)
-            tr_lat, tr_lon = self.projection.to_latlon(xy_trail[:, 0], xy_trail[:, 1])
+            start, stop = ends[k - 1] if k else 0, ends[k]
+            t_trail = map(when, trails[k][0].tolist())
             views.append(
                 TrackView(
                     track_id=f"T-{track_id}",
@@ -570,13 +583,7 @@ class Tracker:
                     quality=round(float(quality[k]), 3),
                     last_update=instant(float(core.t_update[row])),
                     trail=tuple(
-                        (instant(t), a, b)
-                        for t, a, b in zip(
-                            t_trail.tolist(),
-                            np.atleast_1d(tr_lat).tolist(),
-                            np.atleast_1d(tr_lon).tolist(),
-                            strict=True,
-                        )
+                        zip(t_trail, lat_list[start:stop], lon_list[start:stop], strict=True)
                     ),
                     confirmed=bool(core.confirmed[row]),
                     correlated_mmsi=meta.correlated,

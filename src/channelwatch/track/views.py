@@ -32,13 +32,16 @@ class TrackView:
     ship_type: int | None = None
     length_m: float | None = None
 
-    def to_dict(self, times: dict[datetime, str] | None = None) -> dict[str, Any]:
+    def to_dict(
+        self, times: dict[datetime, str] | None = None, trail_from: int = 0
+    ) -> dict[str, Any]:
         """JSON-ready; ``times`` is a cache of ISO strings that the views of one picture may
-        share (their trails hold the same few instants)."""
+        share (their trails hold the same few instants). The trail from its point
+        ``trail_from`` on (all of it by default)."""
         if times is None:
             times = {}
         trail = []
-        for t, la, lo in self.trail:
+        for t, la, lo in self.trail[trail_from:]:
             text = times.get(t)
             if text is None:
                 text = times[t] = t.isoformat()

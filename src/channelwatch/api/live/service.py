@@ -23,6 +23,7 @@ import dataclasses
 import logging
 import math
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
@@ -63,6 +64,7 @@ log = logging.getLogger("channelwatch.api")
 T = TypeVar("T")
 
 TRAIL_POINTS_LIVE = 10  # trail points per track in the live stream (the API gives them all)
+TRACK_ROW_EVERY_S = 5.0  # a track's stored row is rewritten at most this often (see below)
 CATCH_UP_CHUNK = 2000
 
 
@@ -127,6 +129,7 @@ class _Picture:
     persons: dict[str, int] = field(default_factory=dict)
     pickup_alerted: dict[str, datetime] = field(default_factory=dict)
     tracks: list[dict[str, Any]] = field(default_factory=list)  # this centre's own
+    rows: dict[str, tuple[float, str]] = field(default_factory=dict)  # track -> (written, kind)
     partner_tracks: list[dict[str, Any]] = field(default_factory=list)  # partners' (federation)
     time: datetime | None = None
 
@@ -740,20 +743,38 @@ class Operations:
                 )
 
     async def _store_picture(self, tracks: list[dict[str, Any]]) -> None:
+        """Store what changed: a history point for every track updated since the last picture
+        (GET /api/tracks?at= and /history read them); a track's row (its whole body, trail
+        included) when it is new, changes kind, was last written ``TRACK_ROW_EVERY_S`` ago, or
+        has just left the picture (its last body). The rows are read only for tracks no longer
+        in the picture, and writing 500 bodies a second held the interpreter lock for 30 ms."""
         seen = self._picture.last_update
+        rows = self._picture.rows
+        now_s = time.monotonic()
         changed: list[TrackRecord] = []
         points: list[TrackPoint] = []
         current: dict[str, datetime] = {}
         for t in tracks:
+            tid = t["track_id"]
             last = datetime.fromisoformat(t["last_update"])
-            current[t["track_id"]] = last
-            if seen.get(t["track_id"]) == last:
+            current[tid] = last
+            if seen.get(tid) == last:
                 continue
-            changed.append(TrackRecord(t["track_id"], t["kind"], last, t["lat"], t["lon"], t))
-            points.append(
-                TrackPoint(t["track_id"], last, t["lat"], t["lon"], t["sog_kn"], t["cog_deg"])
-            )
+            points.append(TrackPoint(tid, last, t["lat"], t["lon"], t["sog_kn"], t["cog_deg"]))
+            row = rows.get(tid)
+            if row is None or row[1] != t["kind"] or now_s - row[0] >= TRACK_ROW_EVERY_S:
+                changed.append(TrackRecord(tid, t["kind"], last, t["lat"], t["lon"], t))
+                rows[tid] = (now_s, t["kind"])
         removed = [tid for tid in seen if tid not in current]
+        if removed:
+            gone = set(removed)
+            for t in self._picture.tracks:  # the last picture: their last bodies
+                if t["track_id"] in gone:
+                    last = datetime.fromisoformat(t["last_update"])
+                    tid, kind = t["track_id"], t["kind"]
+                    changed.append(TrackRecord(tid, kind, last, t["lat"], t["lon"], t))
+            for tid in removed:
+                rows.pop(tid, None)
         self._picture.last_update = current
 
         def write() -> None:
@@ -762,7 +783,7 @@ class Operations:
             if removed:
                 self.store.deactivate_tracks(removed)
 
-        if changed or removed:
+        if changed or points or removed:
             await asyncio.to_thread(write)
 
     def picture(self) -> tuple[datetime | None, list[dict[str, Any]]]:

@@ -3,8 +3,10 @@
 It reads requests from stdin and writes answers to stdout, each a frame
 (:mod:`channelwatch.api.live.frames`). A request is ``(operation, argument)`` with operation
 "ingest" (items as :func:`~channelwatch.api.live.tracking.encode_items` makes them) or
-"snapshot"; the answer is ``(True, result)`` or ``(False, message)``. Run as a plain module (not
-multiprocessing), so the server's own ``__main__`` is never imported again.
+"snapshot" (``(now, fresh)``: trails are sent as they grow, from scratch when ``fresh``; see
+:func:`~channelwatch.api.live.tracking.snapshot_with`); the answer is ``(True, result)`` or
+``(False, message)``. Run as a plain module (not multiprocessing), so the server's own
+``__main__`` is never imported again.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def main() -> None:
     os.nice(5)  # recording comes first: under overload the picture lags, the intake does not
     tracker = Tracker(actor=sys.argv[1] if len(sys.argv) > 1 else "tracker")
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sent: dict[str, Any] = {}  # trail points already in the server's picture
     write_frame(stdout, (True, "ready"))
     while (request := read_frame(stdin)) is not None:
         op, arg = request
@@ -30,7 +33,10 @@ def main() -> None:
             if op == "ingest":
                 result: Any = ingest_with(tracker, decode_items(arg))
             elif op == "snapshot":
-                result = snapshot_with(tracker, arg)
+                now, fresh = arg
+                if fresh:
+                    sent.clear()
+                result = snapshot_with(tracker, now, sent)
             else:
                 raise ValueError(f"unknown operation {op!r}")
         except Exception as exc:  # answered, not fatal: the next batch may be fine
