@@ -65,6 +65,8 @@ T = TypeVar("T")
 
 TRAIL_POINTS_LIVE = 10  # trail points per track in the live stream (the API gives them all)
 TRACK_ROW_EVERY_S = 5.0  # a track's stored row is rewritten at most this often (see below)
+PICTURE_WRITE_SLICE = 100  # tracks per store write of the picture (see _store_picture)
+PICTURE_WRITE_PAUSE_S = 0.01
 CATCH_UP_CHUNK = 2000
 
 
@@ -589,6 +591,10 @@ class Operations:
         if events:
             await self._after_tracker(events)
         self.counters.snapshots += 1
+        # The picture is a few milliseconds of work for each step below; between them the loop
+        # answers the requests that came in meanwhile (all in one go, they stalled the intake
+        # for 20-50 ms every second).
+        await asyncio.sleep(0)
         n = len(tracks)
         lat = np.array([t["lat"] for t in tracks], float)
         lon = np.array([t["lon"] for t in tracks], float)
@@ -605,17 +611,18 @@ class Operations:
         for t, r in zip(tracks, regions, strict=True):
             t["sar_region"] = r
             t["case_id"] = track_case.get(t["track_id"])
+        await asyncio.sleep(0)
         await self._picture_alerts(now, tracks, regions, beach_idx, beach_dist)
         await self._follow_cases(now, tracks)
+        before = [
+            *self._picture.last_update,
+            *(t["track_id"] for t in self._picture.partner_tracks),
+        ]
         await self._store_picture(tracks)
         # Partners' tracks (federation) join what is shown, not what is derived or stored here.
         partner = self.federation.partner_tracks() if self.federation is not None else []
         live = [dict(t, trail=t["trail"][-TRAIL_POINTS_LIVE:]) for t in tracks + partner]
         ids = {t["track_id"] for t in tracks} | {t["track_id"] for t in partner}
-        before = [
-            *self._picture.last_update,
-            *(t["track_id"] for t in self._picture.partner_tracks),
-        ]
         removed = sorted({tid for tid in before if tid not in ids})
         self._picture.tracks = tracks
         self._picture.partner_tracks = partner
@@ -776,15 +783,19 @@ class Operations:
             for tid in removed:
                 rows.pop(tid, None)
         self._picture.last_update = current
+        # In slices, with a pause between them: one write of 500 tracks took the interpreter
+        # lock from the event loop long enough to hold up requests for tens of milliseconds.
+        step = PICTURE_WRITE_SLICE
+        for k in range(0, max(len(changed), len(points)), step):
+            some, history = changed[k : k + step], points[k : k + step]
+            await asyncio.to_thread(self._write_picture, some, history)
+            await asyncio.sleep(PICTURE_WRITE_PAUSE_S)
+        if removed:
+            await asyncio.to_thread(self.store.deactivate_tracks, removed)
 
-        def write() -> None:
-            self.store.upsert_tracks(changed)
-            self.store.add_track_points(points)
-            if removed:
-                self.store.deactivate_tracks(removed)
-
-        if changed or points or removed:
-            await asyncio.to_thread(write)
+    def _write_picture(self, changed: list[TrackRecord], points: list[TrackPoint]) -> None:
+        self.store.upsert_tracks(changed)
+        self.store.add_track_points(points)
 
     def picture(self) -> tuple[datetime | None, list[dict[str, Any]]]:
         """The last picture taken: its time and its tracks (with the partners' shared ones)."""
