@@ -40,7 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,6 +112,51 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+@dataclass
+class TwoServers:
+    """Ours and the bare endpoint, started, healthy, and a token for ours."""
+
+    ours: subprocess.Popen[bytes]
+    bare: subprocess.Popen[bytes]
+    ours_port: int
+    bare_port: int
+    token: str
+    tmp: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.ours_port}"
+
+    @property
+    def bare_base(self) -> str:
+        return f"http://127.0.0.1:{self.bare_port}"
+
+
+@contextlib.contextmanager
+def two_servers(prefix: str) -> Iterator[TwoServers]:
+    """Start both servers (ours on a fresh SQLite store), log in; at the end print ours'
+    ledger and tracker counters, stop both and print the load average."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    ours_port, bare_port = free_port(), free_port()
+    os.environ.pop("CHANNELWATCH_ENV", None)
+    bare, ours = start_bare(bare_port), start_ours(tmp, ours_port)
+    print(f"load average at the start: {load_average()}", flush=True)
+    try:
+        servers = TwoServers(ours, bare, ours_port, bare_port, "", tmp)
+        wait_health(servers.bare_base, bare)
+        wait_health(servers.base, ours)
+        servers.token = asyncio.run(login(servers.base))
+        yield servers
+        health = httpx.get(f"{servers.base}/api/health", timeout=10).json()
+        keys = ("ledger_size", "contacts", "tracker_dropped", "ledger_commit_ms_mean")
+        print("ours:", {k: health.get(k) for k in keys})
+    finally:
+        stop(ours)
+        stop(bare)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"load average at the end: {load_average()}", flush=True)
 
 
 def plot(k: int, sensor: str, t: str, prefix: str = "load") -> dict[str, object]:

@@ -19,21 +19,15 @@ Run: ``.venv-bench/bin/python bench/api_open.py [--seconds 20] [--rates 1000 200
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_load import free_port, load_average, login, start_bare, start_ours, stop, wait_health
+from api_load import children_cpu_s, cpu_s, two_servers
 
 HERE = Path(__file__).resolve().parent
-TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
 
 
 def build_loadgen(out: Path) -> Path:
@@ -43,31 +37,6 @@ def build_loadgen(out: Path) -> Path:
         check=True,
     )
     return exe
-
-
-def _children(pid: int) -> list[int]:
-    out = [pid]
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out += _children(int(entry))
-    return out
-
-
-def cpu_s(pid: int) -> float:
-    """CPU seconds of a process and its children (the tracker's and the ledger's processes)."""
-    total = 0.0
-    for p in _children(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) * TICK_S
-    return total
 
 
 def run(
@@ -111,33 +80,28 @@ def main() -> None:
     args = p.parse_args()
     if shutil.which("gcc") is None:
         sys.exit("gcc is needed to build bench/loadgen.c")
-    tmp = Path(tempfile.mkdtemp(prefix="cw-open-"))
-    exe = build_loadgen(tmp)
-    ours_port, bare_port = free_port(), free_port()
-    os.environ.pop("CHANNELWATCH_ENV", None)
-    bare, ours = start_bare(bare_port), start_ours(tmp, ours_port)
-    print(f"load average at the start: {load_average()}", flush=True)
-    try:
-        wait_health(f"http://127.0.0.1:{bare_port}", bare)
-        base = f"http://127.0.0.1:{ours_port}"
-        wait_health(base, ours)
-        token = asyncio.run(login(base))
+    with two_servers("cw-open-") as servers:
+        exe = build_loadgen(servers.tmp)
         print(
             f"{'plots':>5} {'offered/s':>9} {'server':>6} {'reports/s':>9} {'p50 ms':>7} "
             f"{'p90 ms':>7} {'p99 ms':>7} {'p99.9 ms':>8} {'max ms':>7} {'non-2xx':>7} "
             f"{'CPU µs/report':>13}"
         )
-        servers = [("bare", bare, bare_port, ""), ("ours", ours, ours_port, token)]
+        runs = [
+            ("bare", servers.bare, servers.bare_port, ""),
+            ("ours", servers.ours, servers.ours_port, servers.token),
+        ]
         for _ in range(args.repeat):
             for plots in args.plots:
                 for rate in args.rates:
-                    for name, proc, port, tok in servers:
+                    for name, proc, port, tok in runs:
                         if plots > 1 and name == "bare":
                             continue  # the bare endpoint takes one plot per request
-                        c0 = cpu_s(proc.pid)
+                        c0 = cpu_s(proc.pid) + children_cpu_s(proc.pid)
                         r = run(exe, port, tok, rate, args.seconds, args.connections, plots)
                         reports = r["done"] * plots
-                        cpu_us = 1e6 * (cpu_s(proc.pid) - c0) / max(reports, 1.0)
+                        c1 = cpu_s(proc.pid) + children_cpu_s(proc.pid)
+                        cpu_us = 1e6 * (c1 - c0) / max(reports, 1.0)
                         print(
                             f"{plots:>5} {rate:>9,.0f} {name:>6} {r['rate'] * plots:>9,.0f} "
                             f"{r['p50_ms']:>7.1f} {r['p90_ms']:>7.1f} {r['p99_ms']:>7.1f} "
@@ -145,14 +109,6 @@ def main() -> None:
                             f"{cpu_us:>13.0f}",
                             flush=True,
                         )
-        health = httpx.get(f"{base}/api/health", timeout=10).json()
-        keys = ("ledger_size", "contacts", "tracker_dropped", "ledger_commit_ms_mean")
-        print("ours:", {k: health.get(k) for k in keys})
-    finally:
-        stop(ours)
-        stop(bare)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"load average at the end: {load_average()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -16,27 +16,15 @@ Needs ``wrk`` (``apt-get install wrk``). Run:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-import httpx
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from api_load import (
-    free_port,
-    load_average,
-    login,
-    start_bare,
-    start_ours,
-    stop,
-    wait_health,
-)
+from api_load import two_servers
 
 HERE = Path(__file__).resolve().parent
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -89,23 +77,17 @@ def main() -> None:
     args = p.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
-    tmp = Path(tempfile.mkdtemp(prefix="cw-wrk-"))
-    ours_port, bare_port = free_port(), free_port()
-    os.environ.pop("CHANNELWATCH_ENV", None)
-    bare, ours = start_bare(bare_port), start_ours(tmp, ours_port)
-    base, bare_base = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{bare_port}"
-    print(f"load average at the start: {load_average()}", flush=True)
-    try:
-        wait_health(bare_base, bare)
-        wait_health(base, ours)
-        token = asyncio.run(login(base))
+    with two_servers("cw-wrk-") as servers:
         print(
             f"{'connections':>11} {'server':>6} {'reports/s':>10} {'p50 ms':>7} {'p90 ms':>7} "
             f"{'p99 ms':>7} {'errors':>6}"
         )
         for c in args.connections:
             row = {}
-            for name, url, tok in (("bare", bare_base, ""), ("ours", base, token)):
+            for name, url, tok in (
+                ("bare", servers.bare_base, ""),
+                ("ours", servers.base, servers.token),
+            ):
                 r = run_wrk(url, c, args.seconds, tok)
                 row[name] = r
                 print(
@@ -114,14 +96,6 @@ def main() -> None:
                     flush=True,
                 )
             print(f"{c:>11} ratio ours/bare {row['ours']['rate'] / row['bare']['rate']:.2f}")
-        health = httpx.get(f"{base}/api/health", timeout=10).json()
-        keys = ("ledger_size", "contacts", "tracker_dropped", "ledger_commit_ms_mean")
-        print("ours:", {k: health.get(k) for k in keys})
-    finally:
-        stop(ours)
-        stop(bare)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"load average at the end: {load_average()}", flush=True)
 
 
 if __name__ == "__main__":

@@ -166,6 +166,13 @@ class FederationHooks(Protocol):
     def stats(self) -> dict[str, Any]: ...
 
 
+def _track_row(track: dict[str, Any], last_update: datetime) -> TrackRecord:
+    """The stored row of a track of the picture (its whole body)."""
+    return TrackRecord(
+        track["track_id"], track["kind"], last_update, track["lat"], track["lon"], track
+    )
+
+
 def contact_dict(
     contact_id: int | None, index: int, event: Event, *, internal: bool = True
 ) -> dict[str, Any]:
@@ -770,16 +777,14 @@ class Operations:
             points.append(TrackPoint(tid, last, t["lat"], t["lon"], t["sog_kn"], t["cog_deg"]))
             row = rows.get(tid)
             if row is None or row[1] != t["kind"] or now_s - row[0] >= TRACK_ROW_EVERY_S:
-                changed.append(TrackRecord(tid, t["kind"], last, t["lat"], t["lon"], t))
+                changed.append(_track_row(t, last))
                 rows[tid] = (now_s, t["kind"])
         removed = [tid for tid in seen if tid not in current]
         if removed:
             gone = set(removed)
             for t in self._picture.tracks:  # the last picture: their last bodies
                 if t["track_id"] in gone:
-                    last = datetime.fromisoformat(t["last_update"])
-                    tid, kind = t["track_id"], t["kind"]
-                    changed.append(TrackRecord(tid, kind, last, t["lat"], t["lon"], t))
+                    changed.append(_track_row(t, datetime.fromisoformat(t["last_update"])))
             for tid in removed:
                 rows.pop(tid, None)
         self._picture.last_update = current
@@ -1246,8 +1251,7 @@ class Operations:
             **self.counters.to_dict(),
             "tracker_queue": len(self._queue),
             **w.to_dict(),
-            # -1: ledger commits in a thread of this process (no appender process to restart)
-            "ledger_appender_restarts": getattr(self.writer.appender, "restarts", -1),
+            "ledger_appender_restarts": self.writer.appender.restarts,
             "open_cases": sum(1 for c in self._book.cases.values() if c.is_open)
             if self._book is not None
             else 0,
